@@ -1,0 +1,88 @@
+import cron from 'node-cron';
+import { z } from 'zod';
+import { BotError } from './errors.js';
+import type { LogLevel } from './logger.js';
+
+/** Core configuration, read once at start. Adapters read their own variables (adapters/<name>/config.ts). */
+export interface CoreConfig {
+  /** postgres:// URL; absent → embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly hfApiUrl: string;
+  readonly hfTimeoutMs: number;
+  /** Undefined when LOG_LEVEL is unset: the entry point picks (info for the bot, warn for CLI commands). */
+  readonly logLevel: LogLevel | undefined;
+  readonly ingestCron: string;
+}
+
+/** Environment as given; blank values count as unset (a `.env` line `DATABASE_URL=` means "not set"). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const schema = z.object({
+  DATABASE_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\/\S+$/.test(v), 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  PAPERPULSE_DATA_DIR: z.preprocess(blankIsUnset, z.string().default('./data')),
+  HF_API_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .refine((v) => /^https?:\/\/[^\s/]+/.test(v), 'must be an http(s) URL such as https://huggingface.co')
+      .default('https://huggingface.co'),
+  ),
+  HF_TIMEOUT_MS: z.preprocess(
+    blankIsUnset,
+    z.coerce
+      .number({ error: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(500, 'must be at least 500 (milliseconds)')
+      .max(120_000, 'must be at most 120000 (milliseconds)')
+      .default(15_000),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' ? blankIsUnset(v.toLowerCase()) : v),
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .optional(),
+  ),
+  INGEST_CRON: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .refine((v) => cron.validate(v), 'must be a cron expression such as "*/30 * * * *"')
+      .default('*/30 * * * *'),
+  ),
+});
+
+/**
+ * Reads and validates the core configuration.
+ * @throws BotError('CONFIG_INVALID') with one line naming each bad variable and what is expected (never its value,
+ *   which may be a secret).
+ */
+export function loadConfig(env: Env = process.env): CoreConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw configError(parsed.error);
+  const c = parsed.data;
+  return {
+    databaseUrl: c.DATABASE_URL,
+    dataDir: c.PAPERPULSE_DATA_DIR,
+    hfApiUrl: c.HF_API_URL.replace(/\/+$/, ''),
+    hfTimeoutMs: c.HF_TIMEOUT_MS,
+    logLevel: c.LOG_LEVEL,
+    ingestCron: c.INGEST_CRON,
+  };
+}
+
+/** One line: `invalid configuration: NAME must …; OTHER must …`. Shared by the adapters' config parsers. */
+export function configError(error: z.ZodError): BotError {
+  const problems = error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+  return new BotError(`invalid configuration: ${problems.join('; ')}`, 'CONFIG_INVALID');
+}

@@ -1,0 +1,175 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import type { Logger } from '../logger.js';
+import { acquireDataDirLock } from './lock-file.js';
+import * as schema from './schema.js';
+
+/** The Drizzle handle the repositories use; the same type for both drivers. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Result of a lock attempt: whether this process got the lock, and fn's value when it did. */
+export type LockOutcome<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false };
+
+/** A connected database: PGlite in-process, or a postgres.js pool. */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Db;
+  /** Run a raw query and return its rows, whichever driver is underneath. */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * Run `fn` while holding the cluster-wide lock `name`, or return `{ acquired: false }` at once if another
+   * process holds it. Postgres: a session advisory lock on a reserved connection. PGlite: in-process, since the
+   * data-dir lock already makes this process the only one.
+   */
+  tryWithLock<T>(name: string, fn: () => Promise<T>): Promise<LockOutcome<T>>;
+  /** Apply every pending migration in migrations/; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  /** Close connections and release the data-dir lock. Idempotent. */
+  close(): Promise<void>;
+  /** PGlite only: the whole database as a tarball, which `loadDataDir` can start from. */
+  dumpDataDir?(): Promise<Blob>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent, PGlite is used. */
+  readonly databaseUrl?: string | undefined;
+  /** PGlite data directory (the lock file sits here too); `memory://` for a throwaway in-memory database. */
+  readonly dataDir: string;
+  readonly log: Logger;
+  /** postgres.js pool size. */
+  readonly maxConnections?: number | undefined;
+  /** PGlite only: start from this `dumpDataDir()` tarball (tests use it to skip re-running migrations). */
+  readonly loadDataDir?: Blob | undefined;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** Open the database chosen by the options: postgres.js when `databaseUrl` is set, PGlite otherwise. */
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const inMemory = options.dataDir.startsWith('memory://');
+  const release = inMemory ? () => {} : acquireDataDirLock(options.dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? 'memory://' : join(options.dataDir, 'pglite'), {
+      extensions: { pg_trgm, unaccent },
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const held = new Set<string>();
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db,
+    async rows<T extends Record<string, unknown>>(query: SQL) {
+      return rowsOf<T>(await db.execute(query));
+    },
+    async tryWithLock<T>(name: string, fn: () => Promise<T>): Promise<LockOutcome<T>> {
+      if (held.has(name)) return { acquired: false };
+      held.add(name);
+      try {
+        return { acquired: true, value: await fn() };
+      } finally {
+        held.delete(name);
+      }
+    },
+    async migrate() {
+      await migratePglite(db as never, { migrationsFolder });
+    },
+    dumpDataDir: () => client.dumpDataDir('none'),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const sql = postgres(url, {
+    max: options.maxConnections ?? 10,
+    onnotice: () => {},
+    connection: {
+      application_name: 'paperpulse',
+      // Plan every search with its actual query text, so the planner sees how selective the terms are
+      // (a generic plan would guess, and pick a bad plan for very common terms).
+      plan_cache_mode: 'force_custom_plan',
+    },
+  });
+  const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+  let closed = false;
+  const withAdvisoryLock = async <T>(name: string, wait: boolean, fn: () => Promise<T>): Promise<LockOutcome<T>> => {
+    const key = lockKey(name);
+    const conn = await sql.reserve();
+    try {
+      if (wait) {
+        await conn`select pg_advisory_lock(${key}::bigint)`;
+      } else {
+        const [row] = await conn<{ ok: boolean }[]>`select pg_try_advisory_lock(${key}::bigint) as ok`;
+        if (!row?.ok) return { acquired: false };
+      }
+      try {
+        return { acquired: true, value: await fn() };
+      } finally {
+        await conn`select pg_advisory_unlock(${key}::bigint)`;
+      }
+    } finally {
+      conn.release();
+    }
+  };
+  return {
+    kind: 'postgres',
+    db,
+    async rows<T extends Record<string, unknown>>(query: SQL) {
+      return rowsOf<T>(await db.execute(query));
+    },
+    tryWithLock: (name, fn) => withAdvisoryLock(name, false, fn),
+    async migrate() {
+      // drizzle's migrator takes no lock of its own: two processes starting together would both apply.
+      await withAdvisoryLock('migrate', true, () => migratePostgres(db as never, { migrationsFolder }));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+/** A stable 63-bit advisory-lock key for a name (FNV-1a), the same in every process and version. */
+export function lockKey(name: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(`paperpulse:${name}`)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return (hash & 0x7fffffffffffffffn).toString();
+}
+
+/** The rows of a `db.execute()` result: postgres.js returns an array of rows, PGlite `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? [...(result as T[])] : (result as { rows: T[] }).rows;
+}

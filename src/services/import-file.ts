@@ -1,0 +1,109 @@
+import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { BotError, describeError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { emptyOutcome, type IngestOutcome, type IngestService } from './ingest-service.js';
+
+/** Records per store call when streaming JSON Lines. */
+const BATCH = 2_000;
+
+/**
+ * Imports a file of Daily Papers records: a JSON array in the `/api/daily_papers` shape, or JSON Lines with one
+ * such object per line (streamed, for archives too big to hold in memory). A line that is not JSON, or a record
+ * that is malformed, is logged and counted as skipped; the rest is stored.
+ *
+ * @throws BotError IMPORT_MALFORMED when the file cannot be read or a JSON array file is not valid JSON.
+ */
+export async function importFile(
+  path: string,
+  ingest: IngestService,
+  log: Logger,
+  onBatch?: (soFar: IngestOutcome) => void,
+): Promise<IngestOutcome> {
+  const total = emptyOutcome();
+  try {
+    const format = await sniffFormat(path);
+    if (format === 'json') {
+      const records = parseJsonFile(path, await readFile(path, 'utf8'));
+      for (let i = 0; i < records.length; i += BATCH) {
+        add(total, await ingest.importRecords(records.slice(i, i + BATCH), path));
+        onBatch?.(total);
+      }
+    } else {
+      let batch: unknown[] = [];
+      let lineNo = 0;
+      const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+      for await (const line of lines) {
+        lineNo++;
+        if (!line.trim()) continue;
+        try {
+          batch.push(JSON.parse(line));
+        } catch (err) {
+          total.fetched++;
+          total.skipped++;
+          log.warn({ source: path, line: lineNo, reason: describeError(err) }, 'skipped a line that is not JSON');
+          continue;
+        }
+        if (batch.length >= BATCH) {
+          add(total, await ingest.importRecords(batch, path));
+          batch = [];
+          onBatch?.(total);
+        }
+      }
+      if (batch.length > 0) add(total, await ingest.importRecords(batch, path));
+    }
+  } catch (err) {
+    await ingest.recordImport(path, total, describeError(err));
+    if (err instanceof BotError) throw err;
+    throw new BotError(`cannot import ${path}: ${readProblem(err)}`, 'IMPORT_MALFORMED', { cause: err });
+  }
+  await ingest.recordImport(path, total);
+  return total;
+}
+
+function add(total: IngestOutcome, part: IngestOutcome): void {
+  total.fetched += part.fetched;
+  total.inserted += part.inserted;
+  total.updated += part.updated;
+  total.unchanged += part.unchanged;
+  total.skipped += part.skipped;
+}
+
+/** 'json' when the first non-blank character is `[` (an array), else JSON Lines. */
+async function sniffFormat(path: string): Promise<'json' | 'jsonl'> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+    const head = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
+    if (head.length === 0) throw new BotError(`cannot import ${path}: the file is empty`, 'IMPORT_MALFORMED');
+    return head.startsWith('[') ? 'json' : 'jsonl';
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseJsonFile(path: string, text: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new BotError(`cannot import ${path}: not valid JSON (${describeError(err)})`, 'IMPORT_MALFORMED');
+  }
+  if (!Array.isArray(parsed)) {
+    throw new BotError(`cannot import ${path}: expected a JSON array of papers`, 'IMPORT_MALFORMED');
+  }
+  return parsed;
+}
+
+function readProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return describeError(err);
+}

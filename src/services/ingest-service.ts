@@ -1,0 +1,217 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import type { PgPaperRepository, UpsertCounts } from '../db/paper-repository.js';
+import { ingestRuns } from '../db/schema.js';
+import { datesBetween, isClosed, latestClosedDay, toIsoDate } from '../domain/days.js';
+import type { Paper } from '../domain/paper.js';
+import { describeError } from '../errors.js';
+import {
+  isRejected,
+  type ListedPaper,
+  parseBatch,
+  parseRecord,
+  type RejectedRecord,
+} from '../huggingface/normalize.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { PaperSource } from '../ports/paper-source.js';
+
+/** What one ingest of one list (or one import batch) did. */
+export interface IngestOutcome extends UpsertCounts {
+  /** Records received. */
+  fetched: number;
+  /** Records set aside as malformed (each logged with its id and reason). */
+  skipped: number;
+}
+
+export interface DayOutcome extends IngestOutcome {
+  readonly date: string;
+  /** The list was closed when fetched: fetching it again would add nothing. */
+  readonly closed: boolean;
+}
+
+export interface RangeProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly date: string;
+  /** 'skipped': already fetched after it closed (resume); 'failed': see `error`. */
+  readonly status: 'ingested' | 'skipped' | 'failed';
+  readonly outcome?: DayOutcome | undefined;
+  readonly error?: string | undefined;
+}
+
+export interface RangeOutcome {
+  readonly days: DayOutcome[];
+  readonly skippedDays: string[];
+  readonly failedDays: { date: string; error: string }[];
+}
+
+export interface IngestServiceDeps {
+  readonly database: Database;
+  readonly papers: PgPaperRepository;
+  readonly source: PaperSource;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export const emptyOutcome = (): IngestOutcome => ({
+  fetched: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  skipped: 0,
+});
+
+/**
+ * Brings Daily Papers lists into the store: from Hugging Face (one date, a range, the scheduled refresh) or from
+ * records read from a file. Malformed records are logged and skipped; the rest of the batch is stored.
+ */
+export class IngestService {
+  private readonly deps: IngestServiceDeps;
+  constructor(deps: IngestServiceDeps) {
+    this.deps = deps;
+  }
+
+  /** Fetches and stores one day's list. A weekend's `[]` is a normal, empty day. */
+  async ingestDate(date: string): Promise<DayOutcome> {
+    const { db } = this.deps.database;
+    const [run] = await db
+      .insert(ingestRuns)
+      .values({ kind: 'date', listDate: date, source: this.deps.source.baseUrl })
+      .returning({ id: ingestRuns.id });
+    const closed = isClosed(date, this.deps.clock.now());
+    try {
+      const records = await this.deps.source.fetchList({ date });
+      const outcome = await this.store(records, date, `${date}`);
+      await db
+        .update(ingestRuns)
+        .set({ status: 'ok', listClosed: closed, ...outcome, finishedAt: new Date() })
+        .where(eq(ingestRuns.id, run!.id));
+      this.deps.log.info({ date, closed, ...outcome }, 'ingested list');
+      return { date, closed, ...outcome };
+    } catch (err) {
+      await db
+        .update(ingestRuns)
+        .set({ status: 'failed', error: describeError(err), finishedAt: new Date() })
+        .where(eq(ingestRuns.id, run!.id));
+      throw err;
+    }
+  }
+
+  /**
+   * Ingests every date from `from` to `to`. With `resume`, dates already fetched after they closed are skipped,
+   * so a backfill that stopped picks up where it was. A failed date is reported and the range goes on.
+   */
+  async ingestRange(
+    from: string,
+    to: string,
+    options: { resume: boolean; onProgress?: ((p: RangeProgress) => void) | undefined },
+  ): Promise<RangeOutcome> {
+    const dates = datesBetween(from, to);
+    const complete = options.resume ? await this.completeDates(from, to) : new Set<string>();
+    const result: RangeOutcome = { days: [], skippedDays: [], failedDays: [] };
+    let done = 0;
+    for (const date of dates) {
+      if (complete.has(date)) {
+        result.skippedDays.push(date);
+        options.onProgress?.({ done: ++done, total: dates.length, date, status: 'skipped' });
+        continue;
+      }
+      try {
+        const outcome = await this.ingestDate(date);
+        result.days.push(outcome);
+        options.onProgress?.({ done: ++done, total: dates.length, date, status: 'ingested', outcome });
+      } catch (err) {
+        const error = describeError(err);
+        this.deps.log.warn({ date, err }, 'ingest of a date failed');
+        result.failedDays.push({ date, error });
+        options.onProgress?.({ done: ++done, total: dates.length, date, status: 'failed', error });
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The scheduled refresh: the open day (its list is still growing) and the latest closed day (final counts).
+   * Failures are logged, never thrown: the next run tries again.
+   */
+  async refresh(): Promise<DayOutcome[]> {
+    const now = this.deps.clock.now();
+    const closedDay = latestClosedDay(now);
+    // The closed day once more for its final counts (unless already fetched after it closed), then every day
+    // still open: before 03:00 UTC that is yesterday and today.
+    const final = await this.completeDates(closedDay, closedDay);
+    const dates = datesBetween(closedDay, toIsoDate(now)).filter((d) => !final.has(d));
+    const outcomes: DayOutcome[] = [];
+    for (const date of dates) {
+      try {
+        outcomes.push(await this.ingestDate(date));
+      } catch (err) {
+        this.deps.log.warn({ date, err }, 'scheduled ingest failed; will retry on the next run');
+      }
+    }
+    return outcomes;
+  }
+
+  /** Stores records read from a file (`import`); each lands on the list date it names. */
+  async importRecords(records: readonly unknown[], source: string): Promise<IngestOutcome> {
+    return this.store(records, undefined, source);
+  }
+
+  /** Records the outcome of a whole import (one ingest_runs row per file). */
+  async recordImport(source: string, outcome: IngestOutcome, error?: string): Promise<void> {
+    await this.deps.database.db.insert(ingestRuns).values({
+      kind: 'import',
+      source,
+      status: error ? 'failed' : 'ok',
+      error,
+      ...outcome,
+      finishedAt: new Date(),
+    });
+  }
+
+  /**
+   * A paper by id: from the archive, else fetched from Hugging Face and stored (without a list entry unless the
+   * record names its list date). Undefined when Hugging Face does not know it either.
+   */
+  async lookupPaper(id: string): Promise<Paper | undefined> {
+    const local = await this.deps.papers.findById(id);
+    if (local) return local;
+    const record = await this.deps.source.fetchPaper(id);
+    if (record === undefined) return undefined;
+    const parsed = parseRecord(record, 0);
+    if (isRejected(parsed)) {
+      this.logRejected([parsed], `/api/papers/${id}`);
+      return undefined;
+    }
+    await this.deps.papers.upsertListed([parsed]);
+    return this.deps.papers.findById(parsed.paper.id);
+  }
+
+  private async store(records: readonly unknown[], listDate: string | undefined, source: string) {
+    const batch = parseBatch(records);
+    this.logRejected(batch.rejected, source);
+    const counts = await this.deps.papers.upsertListed(batch.items as ListedPaper[], listDate);
+    return { fetched: records.length, skipped: batch.rejected.length, ...counts };
+  }
+
+  private logRejected(rejected: readonly RejectedRecord[], source: string): void {
+    for (const r of rejected) {
+      this.deps.log.warn({ source, index: r.index, id: r.id, reason: r.reason }, 'skipped malformed paper record');
+    }
+  }
+
+  private async completeDates(from: string, to: string): Promise<Set<string>> {
+    const rows = await this.deps.database.db
+      .selectDistinct({ listDate: ingestRuns.listDate })
+      .from(ingestRuns)
+      .where(
+        and(
+          eq(ingestRuns.status, 'ok'),
+          eq(ingestRuns.listClosed, true),
+          sql`${ingestRuns.listDate} between ${from}::date and ${to}::date`,
+        ),
+      );
+    return new Set(rows.flatMap((r) => (r.listDate ? [r.listDate] : [])));
+  }
+}

@@ -1,0 +1,181 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PaperServices } from '../../src/app.js';
+import { FixedClock } from '../fakes/fixed-clock.js';
+import { drivers, type TestDatabase } from '../support/databases.js';
+import { FakeHuggingFace } from '../support/fake-huggingface.js';
+import { dailyPapers20241025, paper250904664, sampleByDate } from '../support/fixtures.js';
+import { captureLogs } from '../support/log-capture.js';
+import { paperServices } from '../support/services.js';
+
+const count = async (s: PaperServices, table: string) =>
+  (await s.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
+
+describe.each(drivers)('ingest on $name', (driver) => {
+  let database: TestDatabase;
+  let hf: FakeHuggingFace;
+  let services: PaperServices;
+  let logs: ReturnType<typeof captureLogs>;
+  const clock = new FixedClock('2026-11-16T12:00:00Z');
+  const lists = sampleByDate();
+
+  beforeAll(async () => {
+    hf = await new FakeHuggingFace().start();
+  });
+  afterAll(() => hf.stop());
+  beforeEach(async () => {
+    database = await driver.open();
+    hf.lists.clear();
+    hf.requests.length = 0;
+    for (const [date, list] of lists) hf.lists.set(date, list);
+    logs = captureLogs();
+    services = paperServices(database, { clock, hfUrl: hf.url, log: logs.log, pageSize: 10 });
+  });
+  afterEach(() => database.close());
+
+  it('stores every page of a day with Hugging Face order as rank', async () => {
+    const outcome = await services.ingest.ingestDate('2026-11-13');
+    expect(outcome).toMatchObject({
+      date: '2026-11-13',
+      fetched: 21,
+      inserted: 21,
+      updated: 0,
+      skipped: 0,
+      closed: true,
+    });
+    expect(hf.requests.filter((r) => r.includes('date=2026-11-13'))).toHaveLength(3);
+    const ranks = await database.rows<{ paper_id: string; rank: number }>(
+      sql`select paper_id, rank from daily_entries where list_date = '2026-11-13' order by rank`,
+    );
+    const expected = lists.get('2026-11-13')!.map((i) => (i.paper as { id: string }).id);
+    expect(ranks.map((r) => r.paper_id)).toEqual(expected);
+    const run = await database.rows(sql`select status, list_closed, inserted, fetched from ingest_runs`);
+    expect(run).toEqual([{ status: 'ok', list_closed: true, inserted: 21, fetched: 21 }]);
+  });
+
+  it('re-ingesting the same day changes nothing but adds a metrics snapshot', async () => {
+    await services.ingest.ingestDate('2026-11-13');
+    const before = await database.rows(sql`select id, updated_at, raw from papers order by id`);
+    const entriesBefore = await database.rows(sql`select * from daily_entries order by paper_id`);
+    const again = await services.ingest.ingestDate('2026-11-13');
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 21 });
+    expect(await database.rows(sql`select id, updated_at, raw from papers order by id`)).toEqual(before);
+    expect(await database.rows(sql`select * from daily_entries order by paper_id`)).toEqual(entriesBefore);
+    expect(await count(services, 'paper_metrics')).toBe(42);
+  });
+
+  it('updates a paper whose upvotes changed, and snapshots the new count', async () => {
+    await services.ingest.ingestDate('2026-11-13');
+    const list = structuredClone(lists.get('2026-11-13')!) as any[];
+    list[3].paper.upvotes += 40;
+    hf.lists.set('2026-11-13', list);
+    expect(await services.ingest.ingestDate('2026-11-13')).toMatchObject({ inserted: 0, updated: 1, unchanged: 20 });
+    const id = list[3].paper.id as string;
+    const snapshots = await database.rows<{ upvotes: number }>(
+      sql`select upvotes from paper_metrics where paper_id = ${id} order by id`,
+    );
+    expect(snapshots.map((s) => s.upvotes)).toEqual([list[3].paper.upvotes - 40, list[3].paper.upvotes]);
+    expect((await services.papers.findById(id))!.upvotes).toBe(list[3].paper.upvotes);
+  });
+
+  it('keeps a paper that sits on two dates once, with both list entries', async () => {
+    const shared = lists.get('2026-11-12')![0]!;
+    hf.lists.set('2026-11-13', [...lists.get('2026-11-13')!, shared]);
+    await services.ingest.ingestDate('2026-11-12');
+    await services.ingest.ingestDate('2026-11-13');
+    const id = (shared.paper as { id: string }).id;
+    expect(await services.papers.listDatesOf(id)).toEqual(['2026-11-13', '2026-11-12']);
+    expect(await count(services, 'papers')).toBe(21 + 21);
+  });
+
+  it('treats a weekend [] as a normal empty day', async () => {
+    expect(await services.ingest.ingestDate('2026-11-14')).toMatchObject({ fetched: 0, inserted: 0, closed: true });
+    expect(await database.rows(sql`select status, fetched from ingest_runs`)).toEqual([{ status: 'ok', fetched: 0 }]);
+  });
+
+  it('waits out a 429 and recovers from a 500, then stores the day', async () => {
+    hf.script(/date=2026-11-13&limit=10&p=0/, { status: 429, headers: { 'retry-after': '1' } });
+    hf.script(/date=2026-11-13&limit=10&p=1/, { status: 500 });
+    expect(await services.ingest.ingestDate('2026-11-13')).toMatchObject({ inserted: 21 });
+    expect(hf.requests.filter((r) => r.includes('date=2026-11-13'))).toHaveLength(5);
+  });
+
+  it('stores nothing from a malformed JSON response and records the failed run', async () => {
+    hf.script(/date=2026-11-13&limit=10&p=1/, { body: '[{"paper":' });
+    await expect(services.ingest.ingestDate('2026-11-13')).rejects.toThrow(/malformed JSON/);
+    expect(await count(services, 'papers')).toBe(0);
+    const [run] = await database.rows<{ status: string; error: string }>(sql`select status, error from ingest_runs`);
+    expect(run!.status).toBe('failed');
+    expect(run!.error).toMatch(/malformed JSON/);
+  });
+
+  it('skips a malformed record, logs it with its id, and stores the rest of the batch', async () => {
+    const list = structuredClone(lists.get('2026-11-13')!) as any[];
+    list[5].paper.upvotes = 'many';
+    list[6] = { paper: { id: 2503.0213, title: 'x', summary: 'y', upvotes: 1, authors: [] } };
+    hf.lists.set('2026-11-13', list);
+    expect(await services.ingest.ingestDate('2026-11-13')).toMatchObject({ fetched: 21, inserted: 19, skipped: 2 });
+    const warnings = logs.entries.filter((e) => e.msg === 'skipped malformed paper record');
+    expect(warnings.map((w) => [w.id, w.reason])).toEqual([
+      [list[5].paper.id, 'paper.upvotes must be number, got string'],
+      ['2503.0213', 'paper.id must be a string, got number'],
+    ]);
+  });
+
+  it('backfills a range, resumes without refetching closed days, and reports a failed day', async () => {
+    hf.script(/date=2026-11-10/, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
+    const first = await services.ingest.ingestRange('2026-11-09', '2026-11-15', { resume: true });
+    expect(first.days.map((d) => d.date)).toEqual([
+      '2026-11-09',
+      '2026-11-11',
+      '2026-11-12',
+      '2026-11-13',
+      '2026-11-14',
+      '2026-11-15',
+    ]);
+    expect(first.failedDays).toEqual([
+      { date: '2026-11-10', error: expect.stringMatching(/HTTP 500 after 4 attempts/) },
+    ]);
+    hf.requests.length = 0;
+    const progress: string[] = [];
+    const second = await services.ingest.ingestRange('2026-11-09', '2026-11-15', {
+      resume: true,
+      onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.date} ${p.status}`),
+    });
+    expect(second.days.map((d) => d.date)).toEqual(['2026-11-10']);
+    expect(second.skippedDays).toHaveLength(6);
+    expect(hf.requests.every((r) => r.includes('date=2026-11-10'))).toBe(true);
+    expect(progress[1]).toBe('2/7 2026-11-10 ingested');
+    expect(await count(services, 'daily_entries')).toBe(21 * 4 + 21);
+  });
+
+  it('refreshes the open day and the latest closed day on schedule, skipping a closed day already final', async () => {
+    clock.set('2026-11-13T01:00:00Z'); // 11-12 is still open until 03:00; 11-11 is the latest closed day
+    await services.ingest.refresh();
+    expect(hf.requests.map((r) => /date=([\d-]+)/.exec(r)![1])).toEqual(
+      expect.arrayContaining(['2026-11-11', '2026-11-12', '2026-11-13']),
+    );
+    hf.requests.length = 0;
+    clock.set('2026-11-13T01:30:00Z');
+    await services.ingest.refresh();
+    expect(new Set(hf.requests.map((r) => /date=([\d-]+)/.exec(r)![1]))).toEqual(new Set(['2026-11-12', '2026-11-13']));
+    clock.set('2026-11-16T12:00:00Z');
+  });
+
+  it('looks up an unknown paper on Hugging Face once and keeps it', async () => {
+    hf.papers.set('2509.04664', paper250904664());
+    const paper = await services.ingest.lookupPaper('2509.04664');
+    expect(paper).toMatchObject({ id: '2509.04664', title: 'Why Language Models Hallucinate' });
+    expect(await services.papers.listDatesOf('2509.04664')).toEqual(['2025-09-08']);
+    hf.requests.length = 0;
+    await services.ingest.lookupPaper('2509.04664');
+    expect(hf.requests).toEqual([]);
+    expect(await services.ingest.lookupPaper('2509.99999')).toBeUndefined();
+  });
+
+  it('imports the 2024 recorded response onto its own date', async () => {
+    const outcome = await services.ingest.importRecords(dailyPapers20241025(), 'fixture');
+    expect(outcome).toMatchObject({ inserted: 3, skipped: 0 });
+    expect(await services.papers.latestListDate()).toBe('2024-10-25');
+  });
+});
