@@ -40,7 +40,9 @@ export interface CliCommand {
   readonly options?: CliOptions | undefined;
   readonly positionals?: { readonly min: number; readonly max: number } | undefined;
   /** Log level when LOG_LEVEL is unset; commands default to warn, the bot to info. */
-  readonly defaultLogLevel?: LogLevel | undefined;
+  readonly defaultLogLevel?: LogLevel | ((env: Env) => LogLevel) | undefined;
+  /** JSON log lines (a service) instead of readable ones (a person at a terminal). */
+  readonly jsonLogs?: ((env: Env) => boolean) | undefined;
   /** Returns the exit code. */
   run(ctx: CliContext): Promise<number>;
 }
@@ -97,7 +99,9 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     io.stderr.write(`paperpulse: ${describeError(err)}\n`);
     return EXIT.failure;
   }
-  const log = createLogger(config.logLevel ?? command.defaultLogLevel ?? 'warn', { human: true });
+  const fallbackLevel =
+    typeof command.defaultLogLevel === 'function' ? command.defaultLogLevel(io.env) : command.defaultLogLevel;
+  const log = createLogger(config.logLevel ?? fallbackLevel ?? 'warn', { human: !command.jsonLogs?.(io.env) });
   let services: PaperServices | undefined;
   const ctx: CliContext = {
     args,

@@ -26,3 +26,15 @@ export function sampleByDate(): Map<string, Record<string, unknown>[]> {
 }
 
 const upvotes = (item: Record<string, unknown>) => (item.paper as { upvotes: number }).upvotes;
+
+/**
+ * Sample lists moved to other dates: the n-th date gets the n-th sample list (distinct papers), so tests can put
+ * Daily Papers lists wherever the scenario needs them.
+ */
+export function listsOn(dates: readonly string[]): Record<string, unknown>[] {
+  const lists = [...sampleByDate().values()];
+  if (dates.length > lists.length) throw new Error(`only ${lists.length} sample lists`);
+  return dates.flatMap((date, i) =>
+    lists[i]!.map((item) => ({ ...structuredClone(item), publishedAt: `${date}T06:00:00.000Z` })),
+  );
+}

@@ -1,0 +1,218 @@
+import type { Channel, ChannelSettings } from '../domain/channel.js';
+import { LIMITS } from '../domain/channel.js';
+import { canonicalTimeZone, nextSlot, parsePostTime, suggestTimeZones, wallClock } from '../domain/schedule.js';
+import { UserError } from '../errors.js';
+import type { Block } from '../messages/model.js';
+import { message } from '../messages/plain-text.js';
+import type { ChannelRef } from '../ports/chat-platform.js';
+import { type Args, type CommandDefinition, type CoreServices, publicOption } from './definition.js';
+import { quote } from './parse.js';
+
+const SETTINGS = [
+  'on',
+  'off',
+  'time',
+  'timezone',
+  'days',
+  'size',
+  'min-upvotes',
+  'mode',
+  'weekly',
+  'thread',
+  'preview',
+] as const;
+type Setting = (typeof SETTINGS)[number];
+
+export const digest: CommandDefinition = {
+  name: 'digest',
+  description: "Turn this channel's daily digest on or off, change its settings, or preview it",
+  usage:
+    '/papers digest on|off | time HH:MM | timezone <IANA zone> | days weekdays|daily | size 1-25 | min-upvotes N | mode all|topics | weekly on|off | thread on|off | preview',
+  options: [
+    { name: 'setting', type: 'string', description: 'What to change, or preview', required: true, choices: SETTINGS },
+    {
+      name: 'value',
+      type: 'string',
+      description: 'The new value (time HH:MM, IANA zone, number…)',
+      rest: true,
+      maxLength: 100,
+      autocomplete: true,
+    },
+    publicOption,
+  ],
+  managerOnly: (args: Args) => args.setting !== 'preview',
+  async execute({ args, invocation, services, now }) {
+    const setting = args.setting as Setting;
+    const value = typeof args.value === 'string' ? args.value.trim() : '';
+    if (setting === 'preview') return preview(invocation.channel, services, now);
+    if ((setting === 'on' || setting === 'off') && value) {
+      throw new UserError(`digest ${setting} takes no value (got ${quote(value)}).`, { usage: digest.usage });
+    }
+    const patch = settingPatch(setting, value);
+    const before = await services.channels.find(invocation.channel);
+    const after = await services.channels.update(invocation.channel, patch, now);
+    const blocks: Block[] = [{ type: 'text', text: confirmation(setting, after, now) }];
+    if (setting === 'mode' && after.mode === 'topics' && (await services.channels.topics(after.pk)).length === 0) {
+      blocks.push({
+        type: 'note',
+        tone: 'info',
+        text: 'This channel has no topics yet, so nothing will be posted until one is added with /papers subscribe.',
+      });
+    }
+    if (setting !== 'on' && setting !== 'off' && !after.digestEnabled) {
+      blocks.push({
+        type: 'note',
+        tone: 'info',
+        text: 'The digest is off in this channel; /papers digest on starts it.',
+      });
+    }
+    if (setting === 'on' && before.pausedAt) {
+      blocks.push({
+        type: 'note',
+        tone: 'info',
+        text: 'It had been paused after repeated delivery failures; that is cleared.',
+      });
+    }
+    return message(blocks);
+  },
+};
+
+function need(value: string, setting: string, example: string): string {
+  if (!value)
+    throw new UserError(`digest ${setting} needs a value, e.g. /papers digest ${setting} ${example}.`, {
+      usage: digest.usage,
+    });
+  return value;
+}
+
+function onOff(value: string, setting: string): boolean {
+  const v = need(value, setting, 'on').toLowerCase();
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  throw new UserError(`digest ${setting} is on or off, not ${quote(value)}.`, { usage: digest.usage });
+}
+
+function whole(value: string, setting: string, min: number, max: number, example: string): number {
+  const v = need(value, setting, example);
+  if (!/^\d{1,7}$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new UserError(`digest ${setting} is a whole number from ${min} to ${max}, not ${quote(v)}.`, {
+      usage: digest.usage,
+    });
+  }
+  return Number(v);
+}
+
+/** Validates one setting's value and returns the change. */
+function settingPatch(
+  setting: Exclude<Setting, 'preview'>,
+  value: string,
+): Partial<ChannelSettings> & { clearPause?: boolean } {
+  switch (setting) {
+    case 'on':
+      return { digestEnabled: true, clearPause: true };
+    case 'off':
+      return { digestEnabled: false };
+    case 'time': {
+      const time = parsePostTime(need(value, 'time', '09:00'));
+      if (!time)
+        throw new UserError(`digest time is a 24-hour time like 09:00 or 17:30, not ${quote(value)}.`, {
+          usage: digest.usage,
+        });
+      return { postTime: time };
+    }
+    case 'timezone': {
+      const zone = canonicalTimeZone(need(value, 'timezone', 'Europe/Paris'));
+      if (!zone) {
+        const near = suggestTimeZones(value, 3);
+        throw new UserError(
+          `${quote(value)} is not a time zone I know; use an IANA name such as Europe/Paris or America/New_York${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}.`,
+          { usage: digest.usage },
+        );
+      }
+      return { timezone: zone };
+    }
+    case 'days': {
+      const v = need(value, 'days', 'weekdays').toLowerCase();
+      if (v !== 'weekdays' && v !== 'daily') {
+        throw new UserError(`digest days is weekdays or daily, not ${quote(value)}.`, { usage: digest.usage });
+      }
+      return { days: v };
+    }
+    case 'size':
+      return { size: whole(value, 'size', LIMITS.sizeMin, LIMITS.sizeMax, '5') };
+    case 'min-upvotes':
+      return { minUpvotes: whole(value, 'min-upvotes', 0, LIMITS.minUpvotesMax, '10') };
+    case 'mode': {
+      const v = need(value, 'mode', 'topics').toLowerCase();
+      if (v !== 'all' && v !== 'topics')
+        throw new UserError(`digest mode is all or topics, not ${quote(value)}.`, { usage: digest.usage });
+      return { mode: v };
+    }
+    case 'weekly':
+      return { weekly: onOff(value, 'weekly') };
+    case 'thread':
+      return { thread: onOff(value, 'thread') };
+  }
+}
+
+/** "Mon 16 Nov 2026 at 09:00 Europe/Paris (08:00 UTC)" */
+export function describeNextPost(channel: Channel, now: Date): string {
+  const slot = nextSlot(channel, now);
+  const utc = wallClock(slot.at, 'UTC');
+  const local = wallClock(slot.at, channel.timezone);
+  const day = new Date(`${local.date}T00:00:00Z`).toUTCString().slice(0, 16).replace(',', '');
+  return `${day} at ${local.time} ${channel.timezone}${channel.timezone === 'UTC' ? '' : ` (${utc.time} UTC)`}`;
+}
+
+function confirmation(setting: Exclude<Setting, 'preview'>, c: Channel, now: Date): string {
+  switch (setting) {
+    case 'on':
+      return `The daily digest is on in this channel. Next post: ${describeNextPost(c, now)}.`;
+    case 'off':
+      return 'The daily digest is off in this channel. Topics and settings are kept; /papers digest on starts it again.';
+    case 'time':
+    case 'timezone':
+      return `The digest posts at ${c.postTime} ${c.timezone}.${c.digestEnabled ? ` Next post: ${describeNextPost(c, now)}.` : ''}`;
+    case 'days':
+      return c.days === 'daily' ? 'The digest posts every day.' : 'The digest posts Monday to Friday.';
+    case 'size':
+      return `The digest lists the top ${c.size} paper${c.size === 1 ? '' : 's'}.`;
+    case 'min-upvotes':
+      return c.minUpvotes === 0
+        ? 'The digest includes papers whatever their upvotes.'
+        : `The digest leaves out papers with fewer than ${c.minUpvotes} upvotes.`;
+    case 'mode':
+      return c.mode === 'topics'
+        ? "The digest posts only papers matching this channel's topics."
+        : "The digest posts the top papers, marking those that match this channel's topics.";
+    case 'weekly':
+      return c.weekly ? "A recap of last week's top papers posts on Mondays." : 'No Monday recap.';
+    case 'thread':
+      return c.thread
+        ? 'Digest papers go in a thread under a header message.'
+        : 'Digest papers post directly in the channel.';
+  }
+}
+
+async function preview(channelRef: ChannelRef, services: CoreServices, now: Date) {
+  const channel = await services.channels.find(channelRef);
+  const period = await services.digests.dailyPeriod(now);
+  const intro: Block = {
+    type: 'note',
+    tone: 'info',
+    text: `Preview: this is what the digest would post now${channel.digestEnabled ? '' : ' (the digest is off in this channel)'}.`,
+  };
+  if (!period) {
+    const latest = await services.papers.latestListDate();
+    return message([
+      intro,
+      {
+        type: 'text',
+        text: `Nothing would be posted: no closed Daily Papers list in the last few days${latest ? ` (the newest in the archive is ${latest})` : ''}.`,
+      },
+    ]);
+  }
+  const composed = await services.digests.composeDaily(channel, period);
+  if (!composed.ok) return message([intro, { type: 'text', text: `Nothing would be posted: ${composed.reason}.` }]);
+  return message([intro, ...composed.digest.message.blocks]);
+}

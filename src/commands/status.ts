@@ -1,0 +1,59 @@
+import { formatDay } from '../domain/days.js';
+import type { Block } from '../messages/model.js';
+import { message } from '../messages/plain-text.js';
+import { type CommandDefinition, never, publicOption } from './definition.js';
+import { describeNextPost } from './digest.js';
+
+export const status: CommandDefinition = {
+  name: 'status',
+  description: "This channel's settings, topics, next post time, and the last post and its outcome",
+  usage: '/papers status [public]',
+  options: [publicOption],
+  managerOnly: never,
+  async execute({ invocation, services, now }) {
+    const c = await services.channels.find(invocation.channel);
+    const topics = await services.channels.topics(c.pk);
+    const last = c.pk === undefined ? undefined : await services.deliveries.last(c.pk);
+    const settings = [
+      `Digest: ${c.digestEnabled ? (c.pausedAt ? 'paused' : 'on') : 'off'}`,
+      `Time: ${c.postTime} ${c.timezone}, ${c.days === 'daily' ? 'every day' : 'Monday to Friday'}`,
+      `Size: top ${c.size} · min upvotes: ${c.minUpvotes} · mode: ${c.mode}`,
+      `Weekly recap: ${c.weekly ? 'on (Mondays)' : 'off'} · thread: ${c.thread ? 'on' : 'off'}`,
+    ];
+    const blocks: Block[] = [
+      { type: 'heading', text: 'PaperPulse in this channel' },
+      { type: 'text', text: settings.join('\n') },
+    ];
+    if (c.pausedAt) {
+      blocks.push({
+        type: 'note',
+        tone: 'warning',
+        text: `The digest is paused since ${c.pausedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC after ${c.consecutiveFailures} failed deliveries in a row (${c.pauseReason ?? 'unknown reason'}). Fix the bot's access to this channel, then /papers digest on.`,
+      });
+    } else if (c.digestEnabled) {
+      blocks.push({ type: 'text', text: `Next post: ${describeNextPost(c, now)}` });
+    }
+    if (last) {
+      const what = last.kind === 'weekly' ? `recap of ${last.period}` : `list of ${formatDay(last.period)}`;
+      const when = (last.sentAt ?? last.updatedAt).toISOString().slice(0, 16).replace('T', ' ');
+      const outcome: Record<string, string> = {
+        sent: `posted ${when} UTC (${last.messageIds.length} message${last.messageIds.length === 1 ? '' : 's'})`,
+        empty: `nothing to post (${last.error ?? 'no papers'})`,
+        skipped: `skipped: ${last.error ?? 'too late'}`,
+        failed: `failed: ${last.error ?? 'unknown error'}`,
+        retry: `failed, retrying: ${last.error ?? 'unknown error'}`,
+        claimed: 'being posted now',
+        posting: 'being posted now',
+      };
+      blocks.push({ type: 'text', text: `Last digest: ${what}, ${outcome[last.status] ?? last.status}` });
+    } else {
+      blocks.push({ type: 'text', text: 'Last digest: none yet' });
+    }
+    blocks.push({
+      type: 'text',
+      text:
+        topics.length === 0 ? 'Topics: none' : `Topics (${topics.length}): ${topics.map((t) => t.query).join(' · ')}`,
+    });
+    return message(blocks);
+  },
+};

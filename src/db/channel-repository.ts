@@ -1,0 +1,145 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Channel, ChannelSettings, Topic } from '../domain/channel.js';
+import { DEFAULT_SETTINGS } from '../domain/channel.js';
+import type { DaysSetting } from '../domain/schedule.js';
+import type { ChannelRef, PlatformName } from '../ports/chat-platform.js';
+import type { Database } from './client.js';
+import { channels, topics } from './schema.js';
+
+type ChannelRow = typeof channels.$inferSelect;
+
+/** Channels, their settings and their topics. */
+export class PgChannelRepository {
+  private readonly database: Database;
+  constructor(database: Database) {
+    this.database = database;
+  }
+
+  /** The channel as stored, or its defaults when nothing was stored yet (nothing is written). */
+  async find(ref: ChannelRef): Promise<Channel> {
+    const [row] = await this.database.db
+      .select()
+      .from(channels)
+      .where(and(eq(channels.platform, ref.platform), eq(channels.channelId, ref.channelId)));
+    return row ? toChannel(row) : defaults(ref);
+  }
+
+  async findByPk(pk: number): Promise<Channel | undefined> {
+    const [row] = await this.database.db.select().from(channels).where(eq(channels.id, pk));
+    return row ? toChannel(row) : undefined;
+  }
+
+  /** Changes settings, creating the channel row when needed; returns the channel after the change. */
+  async update(
+    ref: ChannelRef,
+    patch: Partial<ChannelSettings> & { clearPause?: boolean },
+    now: Date,
+  ): Promise<Channel> {
+    const { clearPause, ...settings } = patch;
+    const set: Partial<typeof channels.$inferInsert> = { ...settings, updatedAt: now };
+    if (ref.workspaceId) set.workspaceId = ref.workspaceId;
+    if (settings.digestEnabled === true) set.digestEnabledAt = now;
+    if (clearPause) Object.assign(set, { pausedAt: null, pauseReason: null, consecutiveFailures: 0 });
+    const [row] = await this.database.db
+      .insert(channels)
+      .values({ platform: ref.platform, channelId: ref.channelId, workspaceId: ref.workspaceId ?? null, ...set })
+      .onConflictDoUpdate({ target: [channels.platform, channels.channelId], set })
+      .returning();
+    return toChannel(row!);
+  }
+
+  /** The channel's stored primary key, creating the row when needed. */
+  async ensure(ref: ChannelRef, now: Date): Promise<number> {
+    const existing = await this.find(ref);
+    if (existing.pk !== undefined) return existing.pk;
+    return (await this.update(ref, {}, now)).pk!;
+  }
+
+  /** Channels whose digest is on and not paused. */
+  async listDigestChannels(): Promise<Channel[]> {
+    const rows = await this.database.db
+      .select()
+      .from(channels)
+      .where(and(eq(channels.digestEnabled, true), isNull(channels.pausedAt)));
+    return rows.map(toChannel);
+  }
+
+  async topics(channelPk: number | undefined): Promise<Topic[]> {
+    if (channelPk === undefined) return [];
+    return this.database.db
+      .select({ id: topics.id, query: topics.query })
+      .from(topics)
+      .where(eq(topics.channelPk, channelPk))
+      .orderBy(asc(topics.id));
+  }
+
+  /** Adds a topic; false when the channel already has it (any case). */
+  async addTopic(channelPk: number, query: string, userId: string): Promise<boolean> {
+    const rows = await this.database.db
+      .insert(topics)
+      .values({ channelPk, query, createdBy: userId })
+      .onConflictDoNothing()
+      .returning({ id: topics.id });
+    return rows.length === 1;
+  }
+
+  async removeTopic(topicId: number): Promise<void> {
+    await this.database.db.delete(topics).where(eq(topics.id, topicId));
+  }
+
+  /** Records a permanent delivery failure; pauses the digest at `pauseAfter` in a row. Returns the new count. */
+  async recordPermanentFailure(pk: number, reason: string, now: Date, pauseAfter: number): Promise<number> {
+    const [row] = await this.database.db
+      .update(channels)
+      .set({
+        consecutiveFailures: sql`${channels.consecutiveFailures} + 1`,
+        pausedAt: sql`case when ${channels.consecutiveFailures} + 1 >= ${pauseAfter} then ${now.toISOString()}::timestamptz else ${channels.pausedAt} end`,
+        pauseReason: sql`case when ${channels.consecutiveFailures} + 1 >= ${pauseAfter} then ${reason} else ${channels.pauseReason} end`,
+        updatedAt: now,
+      })
+      .where(eq(channels.id, pk))
+      .returning({ failures: channels.consecutiveFailures });
+    return row?.failures ?? 0;
+  }
+
+  async resetFailures(pk: number): Promise<void> {
+    await this.database.db
+      .update(channels)
+      .set({ consecutiveFailures: 0 })
+      .where(and(eq(channels.id, pk), sql`${channels.consecutiveFailures} <> 0`));
+  }
+}
+
+function defaults(ref: ChannelRef): Channel {
+  return {
+    ...ref,
+    ...DEFAULT_SETTINGS,
+    pk: undefined,
+    digestEnabledAt: null,
+    consecutiveFailures: 0,
+    pausedAt: null,
+    pauseReason: null,
+  };
+}
+
+function toChannel(row: ChannelRow): Channel {
+  return {
+    platform: row.platform as PlatformName,
+    channelId: row.channelId,
+    workspaceId: row.workspaceId ?? undefined,
+    pk: row.id,
+    digestEnabled: row.digestEnabled,
+    digestEnabledAt: row.digestEnabledAt,
+    postTime: row.postTime,
+    timezone: row.timezone,
+    days: row.days as DaysSetting,
+    size: row.size,
+    minUpvotes: row.minUpvotes,
+    mode: row.mode === 'topics' ? 'topics' : 'all',
+    weekly: row.weekly,
+    thread: row.thread,
+    consecutiveFailures: row.consecutiveFailures,
+    pausedAt: row.pausedAt,
+    pauseReason: row.pauseReason,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The platform-neutral outbound message. Commands and digests produce it; each adapter has a pure renderer that
+ * turns it into its platform's payloads within that platform's limits (adapters/<name>/render.ts).
+ */
+export interface OutgoingMessage {
+  /** The whole message as plain text: console output, Slack's notification fallback, logs. Always set. */
+  readonly text: string;
+  readonly blocks: readonly Block[];
+  /** Buttons under the message (e.g. "More" on a search page). */
+  readonly actions?: readonly Action[] | undefined;
+}
+
+export type Block = HeadingBlock | TextBlock | NoteBlock | PaperBlock | DividerBlock;
+
+/** A title line. */
+export interface HeadingBlock {
+  readonly type: 'heading';
+  readonly text: string;
+}
+
+/** A paragraph of plain text; `\n` separates lines. No markup: renderers escape it for their platform. */
+export interface TextBlock {
+  readonly type: 'text';
+  readonly text: string;
+}
+
+/** A short remark with a tone: `warning` for a user's mistake, `error` for our failure. */
+export interface NoteBlock {
+  readonly type: 'note';
+  readonly text: string;
+  readonly tone: 'info' | 'warning' | 'error';
+}
+
+export interface DividerBlock {
+  readonly type: 'divider';
+}
+
+/**
+ * A paper card (product.md §5). Semantic fields, not markup: each renderer decides bold, links and truncation.
+ */
+export interface PaperBlock {
+  readonly type: 'paper';
+  readonly id: string;
+  readonly title: string;
+  /** The paper's Hugging Face page; the title links here. */
+  readonly url: string;
+  /** AI summary, else the abstract's first sentence. */
+  readonly tldr: string;
+  /** All authors, in order; renderers shorten to the first few + "et al.". */
+  readonly authors: readonly string[];
+  readonly upvotes: number;
+  readonly comments: number;
+  readonly github?: { readonly url: string; readonly stars: number | null } | undefined;
+  readonly projectPage?: string | undefined;
+  readonly arxivUrl: string;
+  readonly pdfUrl: string;
+  readonly thumbnailUrl?: string | undefined;
+  /** The channel topics this paper matches. */
+  readonly topics: readonly string[];
+  /** 1-based place in the list shown, when it is a ranked list. */
+  readonly position?: number | undefined;
+  /** arXiv publication date, YYYY-MM-DD. */
+  readonly published?: string | undefined;
+}
+
+/** A button. `id` is opaque: the adapter hands it back to the dispatcher when the button is pressed. */
+export interface Action {
+  readonly type: 'button';
+  readonly id: string;
+  readonly label: string;
+}

@@ -1,0 +1,67 @@
+import cron from 'node-cron';
+import type { Database } from '../db/client.js';
+import type { PgContinuationRepository } from '../db/continuation-repository.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryService } from '../services/delivery-service.js';
+import type { IngestService } from '../services/ingest-service.js';
+
+export interface SchedulerDeps {
+  readonly delivery: DeliveryService;
+  readonly ingest: IngestService;
+  readonly continuations: PgContinuationRepository;
+  readonly database: Database;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** When the open and latest closed lists are refreshed. */
+  readonly ingestCron: string;
+}
+
+export interface Scheduler {
+  /** Stops the cron tasks and waits for work in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * node-cron only *triggers* work that is reconciled from the database, so a missed tick, a restart or a second
+ * process never loses or doubles a post:
+ * - every minute, and once now: post the digests that are due and not yet delivered (DeliveryService);
+ * - on INGEST_CRON: refresh Hugging Face lists, in one process at a time (a Postgres advisory lock);
+ * - hourly: forget expired "More" buttons.
+ */
+export function startScheduler(deps: SchedulerDeps): Scheduler {
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+  const reconcile = () => track(deps.delivery.reconcile());
+  const ingest = () =>
+    track(
+      deps.database
+        .tryWithLock('ingest', () => deps.ingest.refresh())
+        .then((outcome) => {
+          if (!outcome.acquired) deps.log.debug('another process is ingesting; skipped');
+        })
+        .catch((err: unknown) => deps.log.error({ err }, 'scheduled ingest failed')),
+    );
+  const purge = () =>
+    track(
+      deps.continuations
+        .purge(deps.clock.now())
+        .catch((err: unknown) => deps.log.warn({ err }, 'could not purge expired buttons')),
+    );
+
+  const tasks = [
+    cron.schedule('* * * * *', reconcile, { name: 'digest-reconcile', noOverlap: true }),
+    cron.schedule(deps.ingestCron, ingest, { name: 'ingest', noOverlap: true, timezone: 'UTC' }),
+    cron.schedule('17 * * * *', purge, { name: 'purge-buttons', noOverlap: true }),
+  ];
+  reconcile();
+  return {
+    async stop() {
+      for (const task of tasks) await task.stop();
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import type { PgChannelRepository } from '../db/channel-repository.js';
+import type { DeliveryKind, PgDeliveryRepository } from '../db/delivery-repository.js';
+import type { PgPaperRepository } from '../db/paper-repository.js';
+import type { Channel } from '../domain/channel.js';
+import { addDays, formatDay, formatShortDay, isoWeekRange, latestClosedDay } from '../domain/days.js';
+import type { Paper } from '../domain/paper.js';
+import { paperCard } from '../messages/cards.js';
+import type { Block, OutgoingMessage } from '../messages/model.js';
+import { message } from '../messages/plain-text.js';
+import type { SearchService } from '../search/search-service.js';
+
+/** How far back a digest looks for a closed list with papers (covers a weekend plus a quiet day). */
+export const LOOKBACK_DAYS = 4;
+/** The most papers in a digest's "For your topics" section. */
+export const MAX_TOPIC_EXTRAS = 10;
+/** The most papers read from one list (Daily Papers lists hold 20–30). */
+const MAX_LIST = 500;
+
+export interface ComposedDigest {
+  readonly kind: DeliveryKind;
+  readonly period: string;
+  readonly message: OutgoingMessage;
+  /** The papers it contains: recorded as delivered to the channel once it is posted. */
+  readonly paperIds: string[];
+}
+
+export type Composition =
+  | { readonly ok: true; readonly digest: ComposedDigest }
+  | { readonly ok: false; readonly period: string | undefined; readonly reason: string };
+
+export interface DigestDeps {
+  readonly papers: PgPaperRepository;
+  readonly channels: PgChannelRepository;
+  readonly deliveries: PgDeliveryRepository;
+  readonly search: SearchService;
+}
+
+/**
+ * Composes digests (product.md §3): the latest closed day's top papers above the channel's minimum, each marked
+ * with the channel topics it matches, a "For your topics" section for matches outside the top, papers already
+ * posted to the channel left out; `mode topics` posts matches only; the Monday recap of last week.
+ */
+export class DigestService {
+  private readonly deps: DigestDeps;
+  constructor(deps: DigestDeps) {
+    this.deps = deps;
+  }
+
+  /**
+   * The list a daily digest due at `slotAt` covers: the latest closed day, or over a weekend the newest closed
+   * list with papers within LOOKBACK_DAYS. Undefined when there is none.
+   */
+  async dailyPeriod(slotAt: Date): Promise<string | undefined> {
+    const closed = latestClosedDay(slotAt);
+    const latest = await this.deps.papers.latestListDate(closed);
+    return latest && latest >= addDays(closed, -LOOKBACK_DAYS) ? latest : undefined;
+  }
+
+  async composeDaily(channel: Channel, listDate: string): Promise<Composition> {
+    const [listed, total] = await Promise.all([
+      this.deps.papers.listedBetween(listDate, listDate, MAX_LIST, channel.minUpvotes),
+      this.deps.papers.countListedBetween(listDate, listDate),
+    ]);
+    if (total === 0) return { ok: false, period: listDate, reason: `no papers were listed on ${listDate}` };
+    if (listed.length === 0) {
+      return {
+        ok: false,
+        period: listDate,
+        reason: `no paper on ${listDate} has ${channel.minUpvotes} upvotes or more`,
+      };
+    }
+    const posted = await this.deps.deliveries.deliveredAmong(
+      channel.pk,
+      listed.map((p) => p.id),
+    );
+    const fresh = listed.filter((p) => !posted.has(p.id));
+    if (fresh.length === 0)
+      return { ok: false, period: listDate, reason: `every paper of ${listDate} was already posted here` };
+    const matches = await this.topicMatches(channel, fresh);
+    const matching = fresh.filter((p) => matches.has(p.id));
+
+    let top: Paper[];
+    let extras: Paper[] = [];
+    if (channel.mode === 'topics') {
+      top = matching.slice(0, channel.size);
+      if (top.length === 0)
+        return { ok: false, period: listDate, reason: `no paper of ${listDate} matches this channel's topics` };
+    } else {
+      top = fresh.slice(0, channel.size);
+      const inTop = new Set(top.map((p) => p.id));
+      extras = matching.filter((p) => !inTop.has(p.id)).slice(0, MAX_TOPIC_EXTRAS);
+    }
+
+    const intro =
+      channel.mode === 'topics'
+        ? `${top.length} paper${top.length === 1 ? '' : 's'} matching this channel's topics, of ${total} featured on Hugging Face.`
+        : `Top ${top.length} of ${total} papers featured on Hugging Face${channel.minUpvotes > 0 ? ` (${channel.minUpvotes}+ upvotes)` : ''}.`;
+    const blocks: Block[] = [
+      { type: 'heading', text: `Hugging Face Daily Papers · ${formatDay(listDate)}` },
+      { type: 'text', text: intro },
+      ...top.map((p, i) => paperCard(p, { position: i + 1, topics: matches.get(p.id) ?? [] })),
+    ];
+    if (extras.length > 0) {
+      blocks.push(
+        { type: 'divider' },
+        { type: 'heading', text: 'For your topics' },
+        ...extras.map((p) => paperCard(p, { topics: matches.get(p.id) ?? [] })),
+      );
+    }
+    const paperIds = [...top, ...extras].map((p) => p.id);
+    return { ok: true, digest: { kind: 'daily', period: listDate, message: message(blocks), paperIds } };
+  }
+
+  /** The Monday recap: last week's top papers (already-posted papers included: it is a recap). */
+  async composeWeekly(channel: Channel, week: string): Promise<Composition> {
+    const range = isoWeekRange(week);
+    if (!range) return { ok: false, period: week, reason: `${week} is not an ISO week` };
+    const [papers, total] = await Promise.all([
+      this.deps.papers.listedBetween(range.from, range.to, channel.size, channel.minUpvotes),
+      this.deps.papers.countListedBetween(range.from, range.to),
+    ]);
+    if (papers.length === 0) return { ok: false, period: week, reason: `no papers were listed in ${week}` };
+    const matches = await this.topicMatches(channel, papers);
+    const blocks: Block[] = [
+      { type: 'heading', text: `Weekly recap · ${week} (${formatShortDay(range.from)} – ${formatShortDay(range.to)})` },
+      { type: 'text', text: `The top ${papers.length} of ${total} papers featured on Hugging Face last week.` },
+      ...papers.map((p, i) => paperCard(p, { position: i + 1, topics: matches.get(p.id) ?? [] })),
+    ];
+    return { ok: true, digest: { kind: 'weekly', period: week, message: message(blocks), paperIds: [] } };
+  }
+
+  /** paper id → the channel topics it matches, in the channel's topic order. */
+  private async topicMatches(channel: Channel, papers: readonly Paper[]): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>();
+    const topics = await this.deps.channels.topics(channel.pk);
+    const ids = papers.map((p) => p.id);
+    for (const topic of topics) {
+      for (const id of await this.deps.search.matching(topic.query, ids)) {
+        result.set(id, [...(result.get(id) ?? []), topic.query]);
+      }
+    }
+    return result;
+  }
+}
