@@ -60,7 +60,7 @@ function validate(def: CommandDefinition, option: OptionSpec, value: OptionValue
     }
     case 'string': {
       if (typeof value !== 'string') throw usageError(def, `${option.name} must be text, not ${typeof value}.`);
-      const text = value.trim();
+      const text = withoutControls(value).trim();
       if (option.maxLength !== undefined && text.length > option.maxLength) {
         throw usageError(def, `${option.name} is ${text.length} characters long; the most is ${option.maxLength}.`);
       }
@@ -101,8 +101,7 @@ function acceptsWord(option: OptionSpec, word: string): boolean {
 
 /** Slack and the console: maps the words of a line onto the options (see OptionSpec). */
 function fromText(def: CommandDefinition, input: string): Record<string, OptionValue> {
-  // Control characters (a pasted NUL, an escape sequence) become spaces; Postgres refuses NUL in text.
-  let text = [...input].map((ch) => (isControl(ch) ? ' ' : ch)).join('').trim();
+  let text = withoutControls(input).trim();
   const values: Record<string, OptionValue> = {};
   const flag = def.options.find((o) => o.flag);
   if (flag?.flag) {
@@ -127,6 +126,11 @@ function fromText(def: CommandDefinition, input: string): Record<string, OptionV
     throw usageError(def, `${quote(word)} is not something ${def.name} understands here.`);
   }
   return values;
+}
+
+/** Control characters (a pasted NUL, an escape sequence) become spaces: Postgres refuses NUL in text. */
+function withoutControls(text: string): string {
+  return [...text].map((ch) => (isControl(ch) ? ' ' : ch)).join('');
 }
 
 function isControl(ch: string): boolean {
