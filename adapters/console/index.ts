@@ -78,6 +78,11 @@ export class ConsolePlatform implements ChatPlatform {
     this.resolveFinished();
   }
 
+  /** Resolves once every line received so far has been answered. */
+  whenIdle(): Promise<void> {
+    return this.queue;
+  }
+
   /** A line for the person at the terminal (first-start notices). */
   notice(line: string): void {
     this.write(`${line}\n`);

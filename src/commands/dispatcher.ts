@@ -88,7 +88,15 @@ export function createDispatcher(
           );
         }
         const ctx: CommandContext = { args, invocation, services, log, now: clock.now() };
-        return { output: await def.execute(ctx), args };
+        try {
+          return { output: await def.execute(ctx), args };
+        } catch (err) {
+          // A bad value found by a service (a date that does not exist…) gets the command's usage line too.
+          if (err instanceof UserError && !err.usage && err.code === 'INVALID_ARGUMENT') {
+            throw new UserError(err.message, { usage: def.usage, cause: err });
+          }
+          throw err;
+        }
       });
     },
 

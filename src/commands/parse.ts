@@ -119,6 +119,12 @@ function fromText(def: CommandDefinition, input: string): Record<string, OptionV
       values[option.name] = word;
       continue;
     }
+    // A word no option takes while a required one is still empty was meant for it: validation says what is wrong.
+    const required = positional.find((o) => o.required && values[o.name] === undefined);
+    if (required) {
+      values[required.name] = word;
+      continue;
+    }
     if (rest) {
       values[rest.name] = text.slice(start).trim();
       break;

@@ -208,6 +208,37 @@ describe('paperpulse CLI on the embedded database', () => {
     expect((await paperpulse(['migrate'], { ...env, PAPERPULSE_DATA_DIR: locked })).code).toBe(0);
   });
 
+  it("digest prints one channel's digest with --dry-run, posts it once without", async () => {
+    const dry = await paperpulse(['digest', '--channel', 'console:local', '--date', '2026-11-13', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(
+      /^Hugging Face Daily Papers · Fri 13 Nov 2026\nTop 5 of 21 papers featured on Hugging Face\.\n1\. /,
+    );
+    const posted = await paperpulse(['digest', '--channel', 'console:local', '--date', '2026-11-13'], env);
+    expect(posted.code).toBe(0);
+    expect(posted.stdout).toContain('━━━ Digest for console:local ━━━\nHugging Face Daily Papers · Fri 13 Nov 2026');
+    expect(posted.stdout).toMatch(/console:local 2026-11-13: sent \(1 message\(s\)\)\n$/);
+    const again = await paperpulse(['digest', '--channel', 'console:local', '--date', '2026-11-13'], env);
+    expect(again.stdout).toMatch(/^console:local 2026-11-13: exists \(already sent /);
+    // Papers already posted to the channel are left out of the next digest of the same list.
+    const after = await paperpulse(['digest', '--channel', 'console:local', '--date', '2026-11-13', '--dry-run'], env);
+    expect(after.stdout).toMatch(/^Hugging Face Daily Papers · Fri 13 Nov 2026\nTop 5 of 21/);
+    const firstTitles = [...dry.stdout.matchAll(/^\d\. (.*)$/gm)].map((m) => m[1]);
+    for (const title of [...after.stdout.matchAll(/^\d\. (.*)$/gm)].map((m) => m[1]))
+      expect(firstTitles).not.toContain(title);
+  });
+
+  it('digest refuses a malformed channel (2) and a platform that is not configured (1)', async () => {
+    const bad = await paperpulse(['digest', '--channel', 'irc:#papers'], env);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toMatch(/^paperpulse digest: --channel must be <platform:id>/);
+    const unconfigured = await paperpulse(['digest', '--channel', 'discord:123'], env);
+    expect(unconfigured).toMatchObject({ code: 1 });
+    expect(unconfigured.stderr).toBe(
+      'paperpulse digest: cannot post to discord:123: the discord adapter is not configured here\n',
+    );
+  });
+
   it('stops on a malformed configuration variable, naming it', async () => {
     const r = await paperpulse(['search', 'x'], {
       ...env,

@@ -1,0 +1,94 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPaperServices } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDatabase } from '../../src/db/client.js';
+import { createCore, type Database } from '../../src/index.js';
+import { FixedClock } from '../fakes/fixed-clock.js';
+import { createPostgresDatabase, dropPostgresDatabase, silentLog, TEST_DATABASE_URL } from '../support/databases.js';
+import { listsOn } from '../support/fixtures.js';
+import { childEnv, run } from '../support/spawn.js';
+
+const worker = (url: string, now: string, extra: Record<string, string> = {}) =>
+  run(process.execPath, ['--import', 'tsx', 'test/support/delivery-worker.ts'], {
+    env: childEnv({ DATABASE_URL: url, NOW: now, ...extra }),
+    timeoutMs: 90_000,
+  });
+
+// Several processes on one Postgres: registered only when there is one (drivers.test.ts reports when not).
+if (TEST_DATABASE_URL) {
+  describe('exactly-once delivery across processes on Postgres', () => {
+    let url: string;
+    let database: Database;
+
+    beforeAll(async () => {
+      url = await createPostgresDatabase();
+      database = await createDatabase({ databaseUrl: url, dataDir: 'unused', log: silentLog });
+      await database.migrate();
+      await database.rows(
+        sql`create table test_posts (id serial primary key, channel text not null, worker text not null, titles jsonb not null)`,
+      );
+      const clock = new FixedClock('2026-11-15T12:00:00Z');
+      const paper = buildPaperServices(database, { config: loadConfig({}), log: silentLog, clock });
+      await paper.ingest.importRecords(listsOn(['2026-11-13']), 'test');
+      const core = createCore(paper, []);
+      for (let i = 0; i < 200; i++) {
+        await core.services.channels.update(
+          { platform: 'console', channelId: `c${i}` },
+          { digestEnabled: true },
+          clock.now(),
+        );
+      }
+    });
+    afterAll(async () => {
+      await database.close();
+      await dropPostgresDatabase(url);
+    });
+
+    it('3 processes, 200 channels due in the same minute: every digest posted exactly once', async () => {
+      const results = await Promise.all(['a', 'b', 'c'].map((w) => worker(url, '2026-11-16T09:00:10Z', { WORKER: w })));
+      for (const r of results) expect(r.code, r.stderr).toBe(0);
+      const reports = results.map((r) => JSON.parse(r.stdout) as { claimed: number; sent: number });
+      expect(reports.reduce((n, r) => n + r.claimed, 0)).toBe(200);
+      expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(200);
+      const posts = await database.rows<{ channel: string; n: number }>(
+        sql`select channel, count(*)::int as n from test_posts group by channel`,
+      );
+      expect(posts).toHaveLength(200);
+      expect(posts.every((p) => p.n === 1)).toBe(true);
+      const [sent] = await database.rows<{ n: number }>(
+        sql`select count(*)::int as n from deliveries where status = 'sent'`,
+      );
+      expect(sent!.n).toBe(200);
+      // A late process finds nothing left to do.
+      const late = await worker(url, '2026-11-16T09:05:00Z');
+      expect(JSON.parse(late.stdout)).toMatchObject({ claimed: 0, tookOver: 0, sent: 0 });
+    }, 120_000);
+
+    it('a process killed between claim and post: after a restart the digest is posted once', async () => {
+      const clock = new FixedClock('2026-11-16T09:00:00Z');
+      const core = createCore(buildPaperServices(database, { config: loadConfig({}), log: silentLog, clock }), []);
+      // Only this channel is due on Tuesday at 08:00 (the others post at 09:00).
+      await core.services.channels.update(
+        { platform: 'console', channelId: 'crash' },
+        { digestEnabled: true, postTime: '08:00' },
+        clock.now(),
+      );
+      const killed = await worker(url, '2026-11-17T08:00:05Z', { CRASH: 'after-claim' });
+      expect(killed.code).toBeNull(); // SIGKILL
+      const [row] = await database.rows<{ status: string }>(
+        sql`select d.status from deliveries d join channels c on c.id = d.channel_pk where c.channel_id = 'crash'`,
+      );
+      expect(row!.status).toBe('posting');
+      const crashPosts = sql`select count(*)::int as n from test_posts where channel = 'console:crash'`;
+      expect((await database.rows<{ n: number }>(crashPosts))[0]!.n).toBe(0);
+      // Restarted within the lease: the claim is still held, nothing happens yet.
+      expect(JSON.parse((await worker(url, '2026-11-17T08:01:00Z')).stdout)).toMatchObject({ tookOver: 0 });
+      // After the lease: taken over and posted, once.
+      const restarted = await worker(url, '2026-11-17T08:03:00Z');
+      expect(JSON.parse(restarted.stdout)).toMatchObject({ tookOver: 1, sent: 1 });
+      await worker(url, '2026-11-17T08:10:00Z');
+      expect((await database.rows<{ n: number }>(crashPosts))[0]!.n).toBe(1);
+    }, 120_000);
+  });
+}
