@@ -14,7 +14,9 @@ import {
   stringOption,
   UsageError,
 } from '../src/index.js';
+import { discordCliCommands } from './discord/index.js';
 import { createPlatforms, hasChatTokens } from './platforms.js';
+import { slackCliCommands } from './slack/index.js';
 
 const start: CliCommand = {
   name: 'start',
@@ -26,9 +28,17 @@ const start: CliCommand = {
   defaultLogLevel: (env) => (hasChatTokens(env) ? 'info' : 'warn'),
   jsonLogs: hasChatTokens,
   async run(ctx) {
-    const set = createPlatforms(ctx.io.env, { stdin: ctx.io.stdin, stdout: ctx.io.stdout }, ctx.log);
-    const notify = (line: string) => (set.console ? set.console.notice(line) : ctx.log.info(line));
-    const bot = await runBot({ config: ctx.config, log: ctx.log, platforms: set.platforms, notify });
+    let set: ReturnType<typeof createPlatforms> | undefined;
+    const notify = (line: string) => (set?.console ? set.console.notice(line) : ctx.log.info(line));
+    const bot = await runBot({
+      config: ctx.config,
+      log: ctx.log,
+      platforms: (database) => {
+        set = createPlatforms(ctx.io.env, { stdin: ctx.io.stdin, stdout: ctx.io.stdout }, ctx.log, database);
+        return set.platforms;
+      },
+      notify: (line) => notify(line),
+    });
     const signalled = new Promise<string>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
     });
@@ -57,7 +67,8 @@ const digestCommand: CliCommand = {
       throw new UsageError(`--date must be YYYY-MM-DD, not "${date}"`);
     const ref = { platform: m[1] as PlatformName, channelId: m[2]! };
     const dryRun = ctx.args.values['dry-run'] === true;
-    const set = createPlatforms(ctx.io.env, { stdin: ctx.io.stdin, stdout: ctx.io.stdout }, ctx.log);
+    const services = await ctx.services();
+    const set = createPlatforms(ctx.io.env, { stdin: ctx.io.stdin, stdout: ctx.io.stdout }, ctx.log, services.database);
     const platform = set.platforms.find((p) => p.name === ref.platform);
     if (!platform && !dryRun) {
       throw new BotError(
@@ -65,7 +76,6 @@ const digestCommand: CliCommand = {
         'CONFIG_INVALID',
       );
     }
-    const services = await ctx.services();
     const core = createCore(services, platform ? [platform] : []);
     let channel = await core.services.channels.find(ref);
     if (channel.pk === undefined) {
@@ -99,7 +109,7 @@ const digestCommand: CliCommand = {
   },
 };
 
-const commands = [start, ...paperCommands, digestCommand];
+const commands = [start, ...paperCommands, digestCommand, ...discordCliCommands, ...slackCliCommands];
 
 process.exitCode = await runCli(
   process.argv.slice(2),

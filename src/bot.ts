@@ -22,7 +22,8 @@ export const BOOTSTRAP_DAYS = 7;
 export interface BotOptions {
   readonly config: CoreConfig;
   readonly log: Logger;
-  readonly platforms: readonly ChatPlatform[];
+  /** The platforms to run, created once the database is open (Slack keeps its installations there). */
+  readonly platforms: (database: Database) => readonly ChatPlatform[];
   /** One line for the person running the bot (the console prints it; otherwise it is logged). */
   readonly notify: (line: string) => void;
   readonly clock?: Clock | undefined;
@@ -64,9 +65,10 @@ export async function runBot(options: BotOptions): Promise<RunningBot> {
     return stopping;
   };
   try {
+    const platforms = options.platforms(paper.database);
     await bootstrap(paper, options.notify);
-    const core = createCore(paper, options.platforms, options.deliveryOptions);
-    for (const platform of options.platforms) {
+    const core = createCore(paper, platforms, options.deliveryOptions);
+    for (const platform of platforms) {
       await platform.start(core.dispatcher);
       started.push(platform);
       log.info({ platform: platform.name }, 'platform started');
@@ -82,7 +84,7 @@ export async function runBot(options: BotOptions): Promise<RunningBot> {
         ingestCron: options.config.ingestCron,
       });
     }
-    const endings = options.platforms.flatMap((p) => (p.finished ? [p.finished] : []));
+    const endings = platforms.flatMap((p) => (p.finished ? [p.finished] : []));
     const finished = endings.length > 0 ? Promise.race(endings) : new Promise<void>(() => {});
     return { core, finished, stop };
   } catch (err) {

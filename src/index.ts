@@ -42,3 +42,7 @@ export type {
   OptionValue,
 } from './ports/command-dispatcher.js';
 export { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions } from './services/delivery-service.js';
+
+// --- exports added for the Discord adapter (adapters/discord) ---
+
+// --- exports added for the Slack adapter (adapters/slack) ---
