@@ -38,6 +38,7 @@ const start: CliCommand = {
         return set.platforms;
       },
       notify: (line) => notify(line),
+      schedule: ctx.config.scheduler,
     });
     const signalled = new Promise<string>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));

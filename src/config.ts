@@ -13,6 +13,8 @@ export interface CoreConfig {
   /** Undefined when LOG_LEVEL is unset: the entry point picks (info for the bot, warn for CLI commands). */
   readonly logLevel: LogLevel | undefined;
   readonly ingestCron: string;
+  /** Run the digest and ingest schedule in this process (off: commands only, e.g. extra Discord shards). */
+  readonly scheduler: boolean;
 }
 
 /** Environment as given; blank values count as unset (a `.env` line `DATABASE_URL=` means "not set"). */
@@ -60,6 +62,10 @@ const schema = z.object({
       .refine((v) => cron.validate(v), 'must be a cron expression such as "*/30 * * * *"')
       .default('*/30 * * * *'),
   ),
+  PAPERPULSE_SCHEDULER: z.preprocess(
+    (v) => (typeof v === 'string' ? blankIsUnset(v.toLowerCase()) : v),
+    z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  ),
 });
 
 /**
@@ -78,6 +84,7 @@ export function loadConfig(env: Env = process.env): CoreConfig {
     hfTimeoutMs: c.HF_TIMEOUT_MS,
     logLevel: c.LOG_LEVEL,
     ingestCron: c.INGEST_CRON,
+    scheduler: c.PAPERPULSE_SCHEDULER === 'on',
   };
 }
 
