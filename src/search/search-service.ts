@@ -120,24 +120,33 @@ export class SearchService {
 
   private async fulltext(q: SearchQuery, limit: number, offset: number, now: Date, exclude: string[]): Promise<Row[]> {
     const tsq = sql`websearch_to_tsquery('english', pp_unaccent(${q.text}))`;
+    const relaxed = relaxPhrases(q.text);
+    // Candidates come from the index alone (ids, ordered by the stored prior): no tsvector is read for them.
+    // A phrase needs word positions, i.e. every matching row's tsvector; so candidates match the phrase's words
+    // (exact in the GIN index) and only those candidates are checked for the phrase itself.
+    const candidateQuery = relaxed === q.text ? tsq : sql`websearch_to_tsquery('english', pp_unaccent(${relaxed}))`;
+    const phraseCheck = relaxed === q.text ? sql`` : sql`where p.search @@ ${tsq}`;
+    const nowIso = now.toISOString();
     return this.database.rows<Row>(sql`
       with candidates as materialized (
-        select id, search, upvotes, published_at from papers
-        where search @@ ${tsq} ${filters(q, exclude)}
-        order by rank_prior desc
+        select id from papers
+        where search @@ ${candidateQuery} ${filters(q, exclude)}
+        order by rank_prior desc nulls last
         limit ${sql.raw(String(CANDIDATES))}
       ), scored as (
-        select id,
-          ${WEIGHTS.relevance} * ts_rank_cd(${LABEL_WEIGHTS}::float4[], search, ${tsq}, 32)
-          + ${WEIGHTS.upvotes} * least(1.0, ln(1 + upvotes) / ln(1001))
-          + ${WEIGHTS.recency} * exp(-greatest(0, extract(epoch from (${now.toISOString()}::timestamptz - coalesce(published_at, ${now.toISOString()}::timestamptz))) / 86400.0) / ${RECENCY_DAYS})
+        select p.id,
+          ${WEIGHTS.relevance} * ts_rank_cd(${LABEL_WEIGHTS}::float4[], p.search, ${tsq}, 32)
+          + ${WEIGHTS.upvotes} * least(1.0, ln(1 + p.upvotes) / ln(1001))
+          + ${WEIGHTS.recency} * exp(-greatest(0, extract(epoch from (${nowIso}::timestamptz - coalesce(p.published_at, ${nowIso}::timestamptz))) / 86400.0) / ${RECENCY_DAYS})
           as score
-        from candidates
+        from candidates c join papers p on p.id = c.id
+        ${phraseCheck}
+      ), page as (
+        select id, score from scored order by score desc, id limit ${limit} offset ${offset}
       )
       select ${SELECT_PAPER}, s.score::float8 as score
-      from scored s join papers p on p.id = s.id
-      order by s.score desc, p.id
-      limit ${limit} offset ${offset}`);
+      from page s join papers p on p.id = s.id
+      order by s.score desc, p.id`);
   }
 
   private async fuzzy(q: SearchQuery, limit: number, offset: number, exclude: string[]): Promise<Row[]> {
@@ -159,9 +168,22 @@ export class SearchService {
     return this.database.rows<Row>(sql`
       select ${SELECT_PAPER}, p.rank_prior::float8 as score from papers p
       where true ${filters(q, exclude)}
-      order by p.rank_prior desc, p.id
+      order by p.rank_prior desc nulls last, p.id
       limit ${limit} offset ${offset}`);
   }
+}
+
+/**
+ * A superset of the query without phrase constraints, for picking candidates from the index: a positive
+ * "quoted phrase" becomes its words (all required), a negated one is dropped. Unchanged when there is no quote.
+ */
+export function relaxPhrases(text: string): string {
+  if (!text.includes('"')) return text;
+  return text
+    .replace(/(^|\s)-"[^"]*"?/g, ' ')
+    .replace(/"/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function hasFilters(q: SearchQuery): boolean {

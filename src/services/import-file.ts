@@ -5,8 +5,13 @@ import { BotError, describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { emptyOutcome, type IngestOutcome, type IngestService } from './ingest-service.js';
 
-/** Records per store call when streaming JSON Lines. */
+/** Records per store call (one transaction). */
 const BATCH = 2_000;
+/**
+ * Store calls in flight at once. On Postgres two transactions keep both cores of a small server busy while this
+ * process parses the next batch; on PGlite (one connection) they simply queue.
+ */
+const IN_FLIGHT = 2;
 
 /**
  * Imports a file of Daily Papers records: a JSON array in the `/api/daily_papers` shape, or JSON Lines with one
@@ -22,14 +27,28 @@ export async function importFile(
   onBatch?: (soFar: IngestOutcome) => void,
 ): Promise<IngestOutcome> {
   const total = emptyOutcome();
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const store = async (records: unknown[]) => {
+    while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    if (failure) throw failure.error;
+    const work: Promise<void> = ingest
+      .importRecords(records, path)
+      .then((part) => {
+        add(total, part);
+        onBatch?.(total);
+      })
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  };
   try {
     const format = await sniffFormat(path);
     if (format === 'json') {
       const records = parseJsonFile(path, await readFile(path, 'utf8'));
-      for (let i = 0; i < records.length; i += BATCH) {
-        add(total, await ingest.importRecords(records.slice(i, i + BATCH), path));
-        onBatch?.(total);
-      }
+      for (let i = 0; i < records.length; i += BATCH) await store(records.slice(i, i + BATCH));
     } else {
       let batch: unknown[] = [];
       let lineNo = 0;
@@ -46,14 +65,17 @@ export async function importFile(
           continue;
         }
         if (batch.length >= BATCH) {
-          add(total, await ingest.importRecords(batch, path));
+          await store(batch);
           batch = [];
-          onBatch?.(total);
         }
       }
-      if (batch.length > 0) add(total, await ingest.importRecords(batch, path));
+      if (batch.length > 0) await store(batch);
     }
+    await Promise.all(inFlight);
+    // A failed batch fails the import (after the batches in flight have finished), reported below.
+    if (failure) throw failure.error;
   } catch (err) {
+    await Promise.all(inFlight);
     await ingest.recordImport(path, total, describeError(err));
     if (err instanceof BotError) throw err;
     throw new BotError(`cannot import ${path}: ${readProblem(err)}`, 'IMPORT_MALFORMED', { cause: err });

@@ -87,3 +87,12 @@ describe('card text helpers', () => {
     expect(firstSentence('No full stop here')).toBe('No full stop here');
   });
 });
+
+describe('candidate relaxation of phrases', () => {
+  it('keeps a query without quotes, unquotes positive phrases and drops negated ones', async () => {
+    const { relaxPhrases } = await import('../../src/search/search-service.js');
+    expect(relaxPhrases('graph neural OR transformer -survey')).toBe('graph neural OR transformer -survey');
+    expect(relaxPhrases('"diffusion models" -"image editing" text')).toBe('diffusion models text');
+    expect(relaxPhrases('"unterminated phrase')).toBe('unterminated phrase');
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * `npm run bench [-- --scale 10k|100k|1m] [--reps N] [--only ingest,search,command,pglite,fanout,memory]`
+ *
+ * Measures what users feel at scale and writes bench-results.json:
+ * - ingest: papers/s through the import path users use (`importFile`, JSON Lines), Postgres and PGlite;
+ * - search: the fixed query mix (queries.ts), p50/p95/p99, on Postgres at the chosen scale and on PGlite at
+ *   100k (or less at a smaller scale), with a naive ILIKE scan of the same terms measured in the same run;
+ * - command: `/papers search …` through the real dispatcher, end to end;
+ * - fanout: 10,000 channels due in the same minute through the real adapters against the local fake APIs
+ *   (fanout.ts);
+ * - memory: RSS of the bot idle with the archive (a child process), and the peak during fan-out.
+ * Timings on a shared 2-core machine are noisy: every figure is a median or a percentile over repetitions, and
+ * ratios are taken within one run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { buildPaperServices, type PaperServices } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDatabase, type Database } from '../../src/db/client.js';
+import { createCore, createLogger } from '../../src/index.js';
+import { parseSearchQuery } from '../../src/search/query.js';
+import { importFile } from '../../src/services/import-file.js';
+import { FixedClock } from '../fakes/fixed-clock.js';
+import { writeCorpus } from './corpus.js';
+import { QUERY_MIX } from './queries.js';
+
+const SCALES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
+const ROOT = new URL('../..', import.meta.url).pathname;
+const DATA = join(ROOT, 'bench-data');
+const NOW = new Date('2026-11-16T12:00:00Z');
+const log = createLogger('warn');
+
+const { values: flags } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '100k' },
+    reps: { type: 'string', default: '15' },
+    only: { type: 'string' },
+  },
+});
+const scale = SCALES[String(flags.scale).toLowerCase()];
+if (!scale) {
+  process.stderr.write(`bench: --scale must be one of ${Object.keys(SCALES).join(', ')}\n`);
+  process.exit(2);
+}
+const reps = Number(flags.reps);
+const only = flags.only ? new Set(String(flags.only).split(',')) : undefined;
+const wants = (part: string) => !only || only.has(part);
+const adminUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const results: Record<string, unknown> = { scale, reps };
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return round(sorted[rank]!);
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function corpus(n: number): Promise<string> {
+  mkdirSync(DATA, { recursive: true });
+  const file = join(DATA, `corpus-${n}-seed42.jsonl`);
+  if (!existsSync(file)) {
+    const started = performance.now();
+    await writeCorpus(file, n, 42);
+    say(`generated ${n} papers in ${Math.round(performance.now() - started)} ms → ${file}`);
+  }
+  return file;
+}
+
+async function freshPostgres(name: string): Promise<string> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function timedImport(
+  database: Database,
+  file: string,
+  n: number,
+): Promise<{ services: PaperServices; perSecond: number; ms: number }> {
+  await database.migrate();
+  const services = buildPaperServices(database, { config: loadConfig({}), log, clock: new FixedClock(NOW) });
+  const started = performance.now();
+  const outcome = await importFile(file, services.ingest, log);
+  const ms = performance.now() - started;
+  if (outcome.inserted !== n) throw new Error(`imported ${outcome.inserted} of ${n}`);
+  // Steady state for the searches: the GIN pending list merged and statistics fresh, as autovacuum would.
+  await database.rows(sql`select gin_clean_pending_list('papers_search_gin'::regclass)`);
+  await database.rows(sql`analyze`);
+  return { services, perSecond: Math.round(n / (ms / 1000)), ms: Math.round(ms) };
+}
+
+/** The search mix, `reps` times each after a warm-up; plus the ILIKE baseline on the same terms. */
+async function searchBench(services: PaperServices, database: Database, ilikeReps: number) {
+  const latencies: number[] = [];
+  const byKind: Record<string, number[]> = {};
+  const queries = QUERY_MIX.map((q) => ({ ...q, parsed: parseSearchQuery(q.text) }));
+  for (const q of queries) await services.search.search(q.parsed, { limit: 5, now: NOW });
+  for (let r = 0; r < reps; r++) {
+    for (const q of queries) {
+      const started = performance.now();
+      await services.search.search(q.parsed, { limit: 5, now: NOW });
+      const ms = performance.now() - started;
+      latencies.push(ms);
+      byKind[q.kind] = [...(byKind[q.kind] ?? []), ms];
+    }
+  }
+  const ilike: number[] = [];
+  for (let r = 0; r < ilikeReps; r++) {
+    for (const q of queries) {
+      const started = performance.now();
+      await database.rows(
+        sql`select id, title, upvotes from papers where title ilike ${`%${q.ilike}%`} or abstract ilike ${`%${q.ilike}%`} order by upvotes desc limit 5`,
+      );
+      ilike.push(performance.now() - started);
+    }
+  }
+  return {
+    n: latencies.length,
+    p50_ms: percentile(latencies, 50),
+    p95_ms: percentile(latencies, 95),
+    p99_ms: percentile(latencies, 99),
+    ilike_p95_ms: percentile(ilike, 95),
+    ilike_n: ilike.length,
+    speedup_vs_ilike_p95: round(percentile(ilike, 95) / percentile(latencies, 95)),
+    p95_ms_by_kind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, percentile(v, 95)])),
+  };
+}
+
+/** `/papers search …` through the real dispatcher, end to end (parse, search, cards, continuation row). */
+async function commandBench(services: PaperServices) {
+  const core = createCore(services, []);
+  const latencies: number[] = [];
+  const channel = { platform: 'console' as const, channelId: 'bench' };
+  for (let r = 0; r < reps + 1; r++) {
+    for (const q of QUERY_MIX) {
+      const started = performance.now();
+      const result = await core.dispatcher.dispatch({
+        platform: 'console',
+        command: 'search',
+        input: { kind: 'text', text: q.text },
+        user: { id: 'bench', displayName: 'bench' },
+        channel,
+        isManager: false,
+      });
+      if (!result.ok) throw new Error(`search ${q.text} failed: ${result.message.text}`);
+      if (r > 0) latencies.push(performance.now() - started);
+    }
+  }
+  return {
+    n: latencies.length,
+    p50_ms: percentile(latencies, 50),
+    p95_ms: percentile(latencies, 95),
+    p99_ms: percentile(latencies, 99),
+  };
+}
+
+/** RSS of `paperpulse start` (console adapter) on the archive, idle after start-up. */
+async function idleRss(databaseUrl: string): Promise<number> {
+  const child = spawn(process.execPath, ['adapters/paperpulse.js', 'start'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: databaseUrl,
+      HF_API_URL: 'http://127.0.0.1:1',
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  try {
+    // Let it start, migrate, reconcile once and settle.
+    await new Promise((r) => setTimeout(r, 10_000));
+    child.stdin.write('/papers search diffusion\n');
+    await new Promise((r) => setTimeout(r, 3_000));
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function main(): Promise<void> {
+  results.machine = {
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  const file = await corpus(scale);
+  const started = performance.now();
+
+  // --- Postgres at the chosen scale -------------------------------------------------------------------------
+  const pgUrl = await freshPostgres(`paperpulse_bench_${scale}`);
+  const pg = await createDatabase({ databaseUrl: pgUrl, dataDir: 'unused', log });
+  const [version] = await pg.rows<{ v: string }>(sql`select current_setting('server_version') as v`);
+  (results.machine as Record<string, unknown>).postgres = version?.v;
+  say(`postgres: importing ${scale} papers…`);
+  const pgImport = await timedImport(pg, file, scale);
+  say(`postgres: ${pgImport.perSecond} papers/s`);
+  const search: Record<string, unknown> = {};
+  const ingest: Record<string, unknown> = { postgres_papers_per_s: pgImport.perSecond, postgres_ms: pgImport.ms };
+  if (wants('search')) {
+    say('postgres: search mix…');
+    search.postgres = { scale, ...(await searchBench(pgImport.services, pg, scale >= 1_000_000 ? 2 : 3)) };
+  }
+  if (wants('command')) {
+    say('command latency…');
+    results.command = await commandBench(pgImport.services);
+  }
+
+  // --- PGlite at 100k (or the chosen scale when smaller) ------------------------------------------------------
+  if (wants('pglite')) {
+    const liteScale = Math.min(scale, 100_000);
+    const liteFile = await corpus(liteScale);
+    const dir = mkdtempSync(join(tmpdir(), 'pp-bench-pglite-'));
+    try {
+      const lite = await createDatabase({ dataDir: dir, log });
+      say(`pglite: importing ${liteScale} papers…`);
+      const liteImport = await timedImport(lite, liteFile, liteScale);
+      ingest.pglite_papers_per_s = liteImport.perSecond;
+      ingest.pglite_scale = liteScale;
+      say(`pglite: ${liteImport.perSecond} papers/s; search mix…`);
+      search.pglite = { scale: liteScale, ...(await searchBench(liteImport.services, lite, 2)) };
+      await lite.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  results.search = search;
+  results.ingest = ingest;
+
+  // --- Fan-out and memory -------------------------------------------------------------------------------------
+  const memory: Record<string, unknown> = {};
+  if (wants('fanout')) {
+    const { fanoutBench } = await import('./fanout.js');
+    const fanout = await fanoutBench({ adminUrl, log: say });
+    results.fanout = fanout.results;
+    memory.peak_rss_mb = fanout.peakRssMb;
+  }
+  if (wants('memory')) {
+    say('memory: idle bot…');
+    memory.idle_rss_mb = await idleRss(pgUrl);
+    memory.idle_archive_papers = scale;
+  }
+  results.memory = memory;
+  await pg.close();
+  results.total_seconds = Math.round((performance.now() - started) / 1000);
+  results.measured_at = new Date().toISOString();
+
+  writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${table(results)}\nwrote bench-results.json\n`);
+}
+
+function table(r: Record<string, unknown>): string {
+  const s = r.search as Record<string, Record<string, number>> | undefined;
+  const c = r.command as Record<string, number> | undefined;
+  const i = r.ingest as Record<string, number> | undefined;
+  const m = r.memory as Record<string, number> | undefined;
+  const f = r.fanout as Record<string, Record<string, number>> | undefined;
+  const rows: [string, string, string][] = [];
+  const add = (what: string, value: unknown, target: string) => rows.push([what, String(value ?? '–'), target]);
+  for (const db of ['postgres', 'pglite']) {
+    const x = s?.[db];
+    if (!x) continue;
+    add(`search ${db} @${x.scale} p50/p95/p99 ms`, `${x.p50_ms} / ${x.p95_ms} / ${x.p99_ms}`, 'p95 ≤ 50');
+    add(`search ${db} ILIKE p95 ms (speed-up)`, `${x.ilike_p95_ms} (${x.speedup_vs_ilike_p95}×)`, '≥ 20×');
+  }
+  if (c) add('command /papers search p50/p99 ms', `${c.p50_ms} / ${c.p99_ms}`, 'p99 ≤ 250');
+  if (i)
+    add(
+      'ingest papers/s postgres / pglite',
+      `${i.postgres_papers_per_s} / ${i.pglite_papers_per_s ?? '–'}`,
+      'postgres ≥ 5000',
+    );
+  for (const p of ['discord', 'slack']) {
+    const x = f?.[p];
+    if (x)
+      add(
+        `fan-out ${p}: channels, s, ratio, dup, lost`,
+        `${x.channels}, ${x.seconds}, ${x.ratio_to_limit}, ${x.duplicates}, ${x.lost}`,
+        'ratio ≥ 0.9, 0, 0',
+      );
+  }
+  if (m) add('memory idle / peak RSS MB', `${m.idle_rss_mb ?? '–'} / ${m.peak_rss_mb ?? '–'}`, 'idle ≤ 150');
+  const w = [Math.max(...rows.map((x) => x[0].length)), Math.max(...rows.map((x) => x[1].length))];
+  return rows.map(([a, b, t]) => `${a.padEnd(w[0]!)}  ${b.padEnd(w[1]!)}  ${t}`).join('\n');
+}
+
+await main();
