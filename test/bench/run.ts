@@ -42,11 +42,12 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
   },
 });
-const scale = SCALES[String(flags.scale).toLowerCase()];
-if (!scale) {
+const chosen = SCALES[String(flags.scale).toLowerCase()];
+if (!chosen) {
   process.stderr.write(`bench: --scale must be one of ${Object.keys(SCALES).join(', ')}\n`);
   process.exit(2);
 }
+const scale: number = chosen;
 const reps = Number(flags.reps);
 const only = flags.only ? new Set(String(flags.only).split(',')) : undefined;
 const wants = (part: string) => !only || only.has(part);
