@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { openPaperServices, type PaperServices } from './app.js';
 import type { CoreConfig } from './config.js';
 import { type Core, createCore } from './core.js';
@@ -6,6 +6,7 @@ import type { Database } from './db/client.js';
 import { addDays, latestClosedDay } from './domain/days.js';
 import { describeError } from './errors.js';
 import type { Logger } from './logger.js';
+import { projectRoot } from './paths.js';
 import type { ChatPlatform } from './ports/chat-platform.js';
 import type { Clock } from './ports/clock.js';
 import type { PaperSource } from './ports/paper-source.js';
@@ -14,7 +15,7 @@ import type { DeliveryOptions } from './services/delivery-service.js';
 import { importFile } from './services/import-file.js';
 
 /** The bundled sample corpus, loaded on a first start without Hugging Face. */
-export const SAMPLE_FILE = fileURLToPath(new URL('../data/sample/seed-papers.daily_papers.json', import.meta.url));
+export const SAMPLE_FILE = join(projectRoot(), 'data', 'sample', 'seed-papers.daily_papers.json');
 
 /** Days fetched on a first start with an empty database. */
 export const BOOTSTRAP_DAYS = 7;

@@ -1,16 +1,12 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Logger } from '../logger.js';
+import { projectRoot } from '../paths.js';
 import { acquireDataDirLock } from './lock-file.js';
 import * as schema from './schema.js';
 
@@ -62,7 +58,7 @@ export interface DatabaseOptions {
   readonly loadDataDir?: Blob | undefined;
 }
 
-const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+const migrationsFolder = join(projectRoot(), 'migrations');
 
 /** Open the database chosen by the options: postgres.js when `databaseUrl` is set, PGlite otherwise. */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
@@ -72,6 +68,15 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const inMemory = options.dataDir.startsWith('memory://');
   const release = inMemory ? () => {} : acquireDataDirLock(options.dataDir);
+  // Loaded only when used: the PGlite module alone adds ~40 MB to a process that runs on Postgres.
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] =
+    await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite/contrib/unaccent'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]);
   let client: PGlite;
   try {
     client = await PGlite.create(inMemory ? 'memory://' : join(options.dataDir, 'pglite'), {
