@@ -7,10 +7,12 @@ export { type CliCommand, type CliContext, type CliIo, EXIT, runCli, stringOptio
 export { paperCommands } from './cli/paper-commands.js';
 export type { Args, CommandDefinition, OptionSpec } from './commands/definition.js';
 export { GENERIC_FAILURE } from './commands/dispatcher.js';
+export { createPapersCommands } from './commands/index.js';
 export { type CoreConfig, configError, type Env, loadConfig } from './config.js';
 export { type Core, createCore } from './core.js';
 export type { Database } from './db/client.js';
 export { createDatabase } from './db/client.js';
+export { slackInstallations } from './db/schema.js';
 export { shortAuthors } from './domain/paper.js';
 export { BotError, describeError, type ErrorCode, PlatformError, UserError } from './errors.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -42,7 +44,3 @@ export type {
   OptionValue,
 } from './ports/command-dispatcher.js';
 export { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions } from './services/delivery-service.js';
-
-// --- exports added for the Discord adapter (adapters/discord) ---
-
-// --- exports added for the Slack adapter (adapters/slack) ---

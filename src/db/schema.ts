@@ -260,3 +260,25 @@ export const continuations = pgTable(
   },
   (t) => [index('continuations_expires').on(t.expiresAt)],
 );
+
+/**
+ * One installation of the Slack app through its OAuth flow (many-workspace mode; the single-token mode stores
+ * nothing). Keyed by the team id (`T…`), or by the enterprise id (`E…`) for an org-wide install. `installation` is
+ * Bolt's Installation object as given to the store.
+ *
+ * NOTE: `installation` holds the bot token, a secret: never select it into a log line.
+ */
+export const slackInstallations = pgTable(
+  'slack_installations',
+  {
+    /** Team id for a workspace install, enterprise id for an org-wide install. */
+    installKey: text('install_key').primaryKey(),
+    teamId: text('team_id'),
+    enterpriseId: text('enterprise_id'),
+    isEnterpriseInstall: boolean('is_enterprise_install').notNull().default(false),
+    installation: jsonb('installation').$type<Record<string, unknown>>().notNull(),
+    installedAt: timestamptz('installed_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('slack_installations_enterprise').on(t.enterpriseId)],
+);

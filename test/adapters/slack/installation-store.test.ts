@@ -1,0 +1,99 @@
+import type { Installation } from '@slack/bolt';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PgInstallationStore } from '../../../adapters/slack/installation-store.js';
+import { drivers, silentLog, type TestDatabase } from '../../support/databases.js';
+
+const teamInstall = (teamId: string, token: string): Installation<'v2', false> => ({
+  team: { id: teamId, name: `Team ${teamId}` },
+  enterprise: undefined,
+  user: { id: 'UINSTALLER', token: undefined, scopes: undefined },
+  bot: { token, scopes: ['commands', 'chat:write'], id: `B${teamId}`, userId: `UB${teamId}` },
+  tokenType: 'bot',
+  isEnterpriseInstall: false,
+  appId: 'A0001',
+  authVersion: 'v2',
+});
+
+const orgInstall = (enterpriseId: string, token: string): Installation<'v2', true> => ({
+  team: undefined,
+  enterprise: { id: enterpriseId, name: 'Org' },
+  user: { id: 'UINSTALLER', token: undefined, scopes: undefined },
+  bot: { token, scopes: ['commands'], id: 'BORG', userId: 'UBORG' },
+  isEnterpriseInstall: true,
+  enterpriseUrl: 'https://org.enterprise.slack.com/',
+  appId: 'A0001',
+  authVersion: 'v2',
+});
+
+describe.each(drivers)('Slack installation store on $name', (driver) => {
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await database?.close();
+    database = undefined;
+  });
+
+  it('stores, fetches and deletes a workspace installation by team id', async () => {
+    database = await driver.open();
+    const store = new PgInstallationStore(database, silentLog, { cacheTtlMs: 0 });
+    await store.storeInstallation(teamInstall('T1', 'xoxb-1'));
+    expect(
+      await store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false }),
+    ).toEqual(teamInstall('T1', 'xoxb-1'));
+    expect(await store.botCredentials('T1')).toEqual({ botToken: 'xoxb-1', installKey: 'T1' });
+    await store.deleteInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });
+    await expect(
+      store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false }),
+    ).rejects.toThrow('no Slack installation for T1');
+    expect(await store.botCredentials('T1')).toBeUndefined();
+  });
+
+  it('replaces a reinstall (new token) in place, and another process sees it once its cache expires', async () => {
+    database = await driver.open();
+    let now = 0;
+    const store = new PgInstallationStore(database, silentLog, { cacheTtlMs: 1_000, now: () => now });
+    const other = new PgInstallationStore(database, silentLog, { cacheTtlMs: 1_000, now: () => now });
+    await store.storeInstallation(teamInstall('T1', 'xoxb-old'));
+    expect(await other.botCredentials('T1')).toMatchObject({ botToken: 'xoxb-old' });
+    await store.storeInstallation(teamInstall('T1', 'xoxb-new'));
+    expect(await store.botCredentials('T1')).toMatchObject({ botToken: 'xoxb-new' });
+    expect(await other.botCredentials('T1')).toMatchObject({ botToken: 'xoxb-old' });
+    now = 1_001;
+    expect(await other.botCredentials('T1')).toMatchObject({ botToken: 'xoxb-new' });
+    expect(await database.rows(sqlCount())).toEqual([{ n: 1 }]);
+  });
+
+  it('keys an org-wide installation by enterprise id and finds its token for the workspaces it covers', async () => {
+    database = await driver.open();
+    const asked: string[] = [];
+    const store = new PgInstallationStore(database, silentLog, {
+      listTeams: async (token) => {
+        asked.push(token);
+        return ['T7', 'T8'];
+      },
+    });
+    await store.storeInstallation(orgInstall('E1', 'xoxb-org'));
+    await store.storeInstallation(teamInstall('T9', 'xoxb-9'));
+    expect(
+      await store.fetchInstallation({ teamId: undefined, enterpriseId: 'E1', isEnterpriseInstall: true }),
+    ).toMatchObject({ enterprise: { id: 'E1' }, isEnterpriseInstall: true });
+    expect(await store.botCredentials('T8')).toEqual({ botToken: 'xoxb-org', installKey: 'E1' });
+    expect(await store.botCredentials('T7')).toEqual({ botToken: 'xoxb-org', installKey: 'E1' });
+    expect(await store.botCredentials('T9')).toEqual({ botToken: 'xoxb-9', installKey: 'T9' });
+    expect(await store.botCredentials('T404')).toBeUndefined();
+    // The org's workspace list is asked once and cached.
+    expect(asked).toEqual(['xoxb-org']);
+  });
+
+  it('refuses an installation with neither a team nor an enterprise', async () => {
+    database = await driver.open();
+    const store = new PgInstallationStore(database, silentLog);
+    await expect(store.storeInstallation({ ...teamInstall('T1', 'x'), team: undefined } as never)).rejects.toThrow(
+      'without a team or enterprise id',
+    );
+  });
+});
+
+function sqlCount() {
+  return sql`select count(*)::int as n from slack_installations`;
+}

@@ -1,0 +1,130 @@
+/**
+ * The Slack adapter under test: the real core on a test database with the bundled sample, the real Bolt app
+ * listening on 127.0.0.1, and its Web API clients pointed at a FakeSlack. Time is scaled down (see PACING).
+ */
+import type { SlackAdapterConfig } from '../../../adapters/slack/config.js';
+import { createSlackAdapter, type SlackPlatform } from '../../../adapters/slack/index.js';
+import type { SlackPacing } from '../../../adapters/slack/pacer.js';
+import { type Core, createCore } from '../../../src/index.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { drivers, type TestDatabase, type TestDriver } from '../../support/databases.js';
+import { FakeSlack, type FakeSlackOptions, type FakeWorkspace, messageText } from '../../support/fake-slack.js';
+import { sample } from '../../support/fixtures.js';
+import { captureLogs } from '../../support/log-capture.js';
+import { paperServices } from '../../support/services.js';
+
+export const SECRET = 'test-signing-secret-0123456789abcdef';
+export const TEAM = 'T0001';
+export const TOKEN = 'xoxb-T0001-token';
+export const OAUTH = {
+  clientId: '1111.2222',
+  clientSecret: 'client-secret-abc',
+  stateSecret: 'state-secret-0123456789',
+};
+
+/** Slack's pacing at 1/25 of real time: 40 ms per channel, 5 messages per 40 ms window per workspace. */
+export const PACING: Partial<SlackPacing> = {
+  channelIntervalMs: 40,
+  workspaceMessages: 5,
+  workspaceWindowMs: 40,
+  retryAfterUnitMs: 40,
+  maxRateLimitWaitMs: 400,
+  maxRateLimitRetries: 3,
+};
+
+export const FAKE_TIMING: FakeSlackOptions = {
+  channelIntervalMs: 40,
+  workspaceMessages: 5,
+  workspaceWindowMs: 40,
+  retryAfterUnitMs: 40,
+};
+
+export interface SlackSetupOptions {
+  readonly auth?: 'token' | 'oauth';
+  readonly managerIds?: readonly string[];
+  readonly pacing?: Partial<SlackPacing>;
+  readonly fake?: FakeSlackOptions;
+  readonly driver?: TestDriver;
+  readonly workspace?: Partial<FakeWorkspace>;
+  /** Skip start(): for tests of postDigest without start (the CLI's case). */
+  readonly start?: boolean;
+  readonly managerCacheTtlMs?: number;
+}
+
+export interface SlackSetup {
+  readonly fake: FakeSlack;
+  readonly database: TestDatabase;
+  readonly core: Core;
+  readonly slack: SlackPlatform;
+  readonly logs: ReturnType<typeof captureLogs>;
+  /** http://127.0.0.1:port */
+  readonly base: string;
+  /** The events endpoint (slash commands, buttons, events). */
+  readonly events: string;
+  /** Sends `/papers <text>` signed; resolves with the first answer posted to its response_url. */
+  command(
+    text: string,
+    from?: { user?: string; channel?: string; team?: string },
+  ): Promise<{ body: Record<string, unknown>; text: string; responseId: string }>;
+  close(): Promise<void>;
+}
+
+export function slackConfig(options: SlackSetupOptions = {}): SlackAdapterConfig {
+  return {
+    transport: { kind: 'http', signingSecret: SECRET },
+    auth:
+      options.auth === 'oauth'
+        ? { kind: 'oauth', ...OAUTH, redirectUri: undefined }
+        : { kind: 'token', botToken: TOKEN },
+    port: 3000,
+    managerIds: options.managerIds ?? [],
+    apiUrl: undefined,
+  };
+}
+
+export async function slackSetup(options: SlackSetupOptions = {}): Promise<SlackSetup> {
+  const fake = await new FakeSlack({
+    ...FAKE_TIMING,
+    oauth: { clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret },
+    ...options.fake,
+  }).start();
+  if (options.auth !== 'oauth') {
+    fake.addWorkspace({ teamId: TEAM, botToken: TOKEN, admins: ['UADMIN'], owners: ['UOWNER'], ...options.workspace });
+  }
+  const database = await (options.driver ?? drivers[0]!).open();
+  const logs = captureLogs();
+  const paper = paperServices(database, { clock: new FixedClock('2026-11-16T12:00:00Z'), log: logs.log });
+  await paper.ingest.importRecords(sample(), 'sample');
+  const slack = createSlackAdapter(slackConfig(options), logs.log, database, {
+    slackApiUrl: fake.apiUrl,
+    port: 0,
+    host: '127.0.0.1',
+    pacing: { ...PACING, ...options.pacing },
+    ...(options.managerCacheTtlMs !== undefined ? { managerCacheTtlMs: options.managerCacheTtlMs } : {}),
+  });
+  const core = createCore(paper, [slack]);
+  if (options.start !== false) await slack.start(core.dispatcher);
+  const base = `http://127.0.0.1:${slack.port ?? 0}`;
+  const events = `${base}/slack/events`;
+  return {
+    fake,
+    database,
+    core,
+    slack,
+    logs,
+    base,
+    events,
+    async command(text, from = {}) {
+      const sent = await fake.slashCommand(events, SECRET, { text, ...from });
+      if (sent.status !== 200) throw new Error(`the app answered ${sent.status} to a signed command`);
+      await fake.waitFor(() => fake.responsesTo(sent.responseId).length > 0, 10_000, `the answer to /papers ${text}`);
+      const body = fake.responsesTo(sent.responseId)[0]!.body;
+      return { body, text: messageText(body), responseId: sent.responseId };
+    },
+    async close() {
+      await slack.stop();
+      await database.close();
+      await fake.stop();
+    },
+  };
+}
