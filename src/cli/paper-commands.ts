@@ -160,7 +160,7 @@ const searchCommand: CliCommand = {
       ctx.io.stdout.write('No papers match.\n');
       return EXIT.ok;
     }
-    if (result.mode === 'fuzzy') ctx.io.stdout.write('No exact matches; titles that look similar:\n');
+    if (result.mode === 'fuzzy') ctx.io.stdout.write(`No exact matches; results for "${result.correctedQuery}":\n`);
     ctx.io.stdout.write(`${result.hits.map((h, i) => paperLines(h.paper, i + 1)).join('\n')}\n`);
     return EXIT.ok;
   },

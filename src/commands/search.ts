@@ -71,8 +71,13 @@ async function searchPage(
     });
     return { message: message(blocks), ephemeral: !state.public };
   }
-  if (result.mode === 'fuzzy')
-    blocks.push({ type: 'note', tone: 'info', text: 'No exact matches; these titles look similar.' });
+  if (result.mode === 'fuzzy') {
+    blocks.push({
+      type: 'note',
+      tone: 'info',
+      text: `No exact matches; showing results for ${quote(result.correctedQuery ?? '')}.`,
+    });
+  }
   const first = state.offset + 1;
   blocks.push({
     type: 'text',

@@ -87,6 +87,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     release();
     throw err;
   }
+  // See openPostgres: search bitmaps stay exact.
+  await client.exec(`set work_mem = '32MB'`);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   const held = new Set<string>();
   let closed = false;
@@ -136,6 +138,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       // Plan every search with its actual query text, so the planner sees how selective the terms are
       // (a generic plan would guess, and pick a bad plan for very common terms).
       plan_cache_mode: 'force_custom_plan',
+      // Search reads bitmaps of many thousand matches; at the default 4MB they turn lossy, and a lossy page is
+      // rechecked by decompressing every tsvector on it (1 s instead of 50 ms for 80k matches at 1M papers).
+      work_mem: '32MB',
     },
   });
   const db = drizzlePostgres(sql, { schema }) as unknown as Db;

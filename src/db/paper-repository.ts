@@ -131,6 +131,14 @@ export class PgPaperRepository {
           else counts.updated++;
         }
         counts.unchanged += chunk.length - returned.length;
+        // The vocabulary of titles, for the typo fallback of search (see SearchService.corrected).
+        await query(
+          `insert into title_words (word)
+           select distinct w from unnest($1::text[]) as t(title), regexp_split_to_table(lower(pp_unaccent(t.title)), '[^a-z0-9]+') as w
+           where length(w) between 3 and 40
+           on conflict do nothing`,
+          [textArray(chunk.map((p) => p.title))],
+        );
         const metricParams: unknown[] = [now];
         const metricRows = chunk.map((p) => {
           const at = metricParams.length;
@@ -159,6 +167,16 @@ export class PgPaperRepository {
       }
     });
     return counts;
+  }
+
+  /**
+   * After a bulk import: merges the GIN pending list into the index (searches read it until then) and refreshes
+   * the planner's statistics, which also give search its rank_prior bands.
+   */
+  async afterBulkImport(): Promise<void> {
+    await this.database.rows(sql`select gin_clean_pending_list('papers_search_gin'::regclass)`);
+    await this.database.rows(sql`analyze papers`);
+    await this.database.rows(sql`analyze daily_entries`);
   }
 
   async findById(id: string): Promise<Paper | undefined> {

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Database, rowsOf } from '../db/client.js';
+import type { Database } from '../db/client.js';
 import { toPaper } from '../db/paper-repository.js';
 import type { Paper } from '../domain/paper.js';
 import type { SearchQuery } from './query.js';
@@ -21,6 +21,8 @@ export interface SearchResult {
   readonly hasMore: boolean;
   /** Ids the query named that are not in the archive. */
   readonly missingIds: string[];
+  /** In `fuzzy` mode: the query as corrected ("wasserstien gan" → "wasserstein gan"). */
+  readonly correctedQuery?: string | undefined;
 }
 
 export interface SearchPage {
@@ -30,8 +32,23 @@ export interface SearchPage {
   readonly now: Date;
 }
 
-/** Word-similarity threshold of the typo fallback (pg_trgm's default, 0.6, misses one-letter swaps in a word). */
-const FUZZY_THRESHOLD = 0.5;
+/** Archives smaller than this are searched in one band: every match is cheap to read. */
+const SLICE_MIN_PAPERS = 50_000;
+/** Cumulative shares of the archive (by rank_prior) at which the bands end. */
+const SLICE_FRACTIONS = [0.02, 0.1, 0.35];
+
+/** A band of rank_prior: `from` inclusive, `below` exclusive; open ends when undefined. */
+interface Band {
+  readonly from?: number | undefined;
+  readonly below?: number | undefined;
+}
+
+function bandRange(band: Band): SQL {
+  const parts: SQL[] = [];
+  if (band.from !== undefined) parts.push(sql`and rank_prior >= ${band.from}`);
+  if (band.below !== undefined) parts.push(sql`and rank_prior < ${band.below}`);
+  return sql.join(parts, sql` `);
+}
 
 const SELECT_PAPER = sql.raw(
   'p.id, p.title, p.abstract, p.authors, p.published_at as "publishedAt", p.ai_summary as "aiSummary", p.ai_keywords as "aiKeywords", p.github_repo as "githubRepo", p.github_stars as "githubStars", p.project_page as "projectPage", p.organization, p.thumbnail, p.num_comments as "numComments", p.upvotes',
@@ -45,6 +62,7 @@ type Row = Record<string, unknown> & { score: number };
  */
 export class SearchService {
   private readonly database: Database;
+  private bandsCache: { bands: Band[]; until: number } | undefined;
   constructor(database: Database) {
     this.database = database;
   }
@@ -67,13 +85,17 @@ export class SearchService {
     let rows = query.text
       ? await this.fulltext(query, restLimit + 1, restOffset, page.now, exclude)
       : await this.browse(query, restLimit + 1, restOffset, exclude);
+    let correctedQuery: string | undefined;
     if (query.text && rows.length === 0 && namedHits.length === 0) {
-      // Nothing by full text (on a later page: nothing at all) → the typo-tolerant title match.
-      const noFulltext = restOffset === 0 || (await this.fulltext(query, 1, 0, page.now, exclude)).length === 0;
-      const fuzzy = noFulltext ? await this.fuzzy(query, restLimit + 1, restOffset, exclude) : [];
-      if (fuzzy.length > 0) {
-        rows = fuzzy;
-        mode = 'fuzzy';
+      // Nothing by full text: try the query with its misspelled words corrected.
+      const corrected = await this.corrected(query.text);
+      if (corrected) {
+        const retry = await this.fulltext({ ...query, text: corrected }, restLimit + 1, restOffset, page.now, exclude);
+        if (retry.length > 0) {
+          rows = retry;
+          mode = 'fuzzy';
+          correctedQuery = corrected;
+        }
       }
     }
     const more = rows.length > restLimit;
@@ -81,7 +103,7 @@ export class SearchService {
       ...namedOnPage,
       ...rows.slice(0, restLimit).map((r) => ({ paper: toPaper(r as never), score: Number(r.score) })),
     ];
-    return { hits, mode, hasMore: more, missingIds };
+    return { hits, mode, hasMore: more, missingIds, correctedQuery };
   }
 
   /** True when the text is a query the full-text engine can match on: at least one positive, non-stop word. */
@@ -121,17 +143,23 @@ export class SearchService {
   private async fulltext(q: SearchQuery, limit: number, offset: number, now: Date, exclude: string[]): Promise<Row[]> {
     const tsq = sql`websearch_to_tsquery('english', pp_unaccent(${q.text}))`;
     const relaxed = relaxPhrases(q.text);
-    // Candidates come from the index alone (ids, ordered by the stored prior): no tsvector is read for them.
     // A phrase needs word positions, i.e. every matching row's tsvector; so candidates match the phrase's words
     // (exact in the GIN index) and only those candidates are checked for the phrase itself.
     const candidateQuery = relaxed === q.text ? tsq : sql`websearch_to_tsquery('english', pp_unaccent(${relaxed}))`;
     const phraseCheck = relaxed === q.text ? sql`` : sql`where p.search @@ ${tsq}`;
     const nowIso = now.toISOString();
+    // One subquery per band of rank_prior, highest band first, under one LIMIT: Postgres's Append runs them in
+    // order and only as far as needed, so a common term stops in the top band and a rare one reads every band
+    // (its matches are few). Either way the candidates are exactly the top matches by prior.
+    const bands = (await this.priorBands()).map(
+      (band) => sql`(select id, rank_prior from papers
+        where search @@ ${candidateQuery} ${filters(q, exclude)} ${bandRange(band)}
+        order by rank_prior desc nulls last
+        limit ${sql.raw(String(CANDIDATES))})`,
+    );
     return this.database.rows<Row>(sql`
       with candidates as materialized (
-        select id from papers
-        where search @@ ${candidateQuery} ${filters(q, exclude)}
-        order by rank_prior desc nulls last
+        select id from (${sql.join(bands, sql` union all `)}) banded
         limit ${sql.raw(String(CANDIDATES))}
       ), scored as (
         select p.id,
@@ -149,19 +177,66 @@ export class SearchService {
       order by s.score desc, p.id`);
   }
 
-  private async fuzzy(q: SearchQuery, limit: number, offset: number, exclude: string[]): Promise<Row[]> {
-    const text = q.text.replace(/["()!&|:<>*-]/g, ' ').trim();
-    if (text.length < 3) return [];
-    return this.database.db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(FUZZY_THRESHOLD)}, true)`);
-      const result = await tx.execute(sql`
-        select ${SELECT_PAPER}, word_similarity(pp_unaccent(${text}), pp_unaccent(p.title))::float8 as score
-        from papers p
-        where pp_unaccent(${text}) <% pp_unaccent(p.title) ${filters(q, exclude)}
-        order by score desc, p.rank_prior desc, p.id
-        limit ${limit} offset ${offset}`);
-      return rowsOf<Row>(result);
-    });
+  /**
+   * Bands of the archive by rank_prior, highest first: the top 2%, the next 8%, the next 25%, the rest. Edges
+   * come from the planner's statistics (pg_stats histogram, refreshed by ANALYZE), so they cost nothing; without
+   * statistics, or below SLICE_MIN_PAPERS, there is one band. Cached for 10 minutes.
+   */
+  private async priorBands(): Promise<Band[]> {
+    const cached = this.bandsCache;
+    if (cached && cached.until > Date.now()) return cached.bands;
+    const [stats] = await this.database.rows<{ n: number; bounds: string | null }>(sql`
+      select greatest(c.reltuples, 0)::float8 as n,
+        (select s.histogram_bounds::text from pg_stats s
+          where s.schemaname = current_schema() and s.tablename = 'papers' and s.attname = 'rank_prior') as bounds
+      from pg_class c where c.oid = 'papers'::regclass`);
+    const bounds = stats?.bounds ? stats.bounds.replace(/[{}]/g, '').split(',').map(Number) : [];
+    let bands: Band[] = [{}];
+    if ((stats?.n ?? 0) >= SLICE_MIN_PAPERS && bounds.length >= 10 && bounds.every(Number.isFinite)) {
+      // histogram_bounds are ascending quantiles: the edge below the top share f is at position (1 - f).
+      const edges = SLICE_FRACTIONS.map((f) => bounds[Math.round((1 - f) * (bounds.length - 1))]!);
+      bands = [];
+      let below: number | undefined;
+      for (const edge of edges) {
+        bands.push({ from: edge, below });
+        below = edge;
+      }
+      bands.push({ below });
+    }
+    this.bandsCache = { bands, until: Date.now() + 10 * 60_000 };
+    return bands;
+  }
+
+  /**
+   * The typo fallback: each query word that no title contains is replaced by the most similar word that one does
+   * (pg_trgm similarity over `title_words`, the vocabulary of titles, which stays small as the archive grows),
+   * then the corrected query goes through full-text search. Undefined when nothing could be corrected.
+   */
+  private async corrected(text: string): Promise<string | undefined> {
+    const words = await this.database.rows<{ word: string; suggestion: string | null; normalized: string }>(sql`
+      with words as (
+        select distinct w as word from regexp_split_to_table(lower(pp_unaccent(${text})), '[^a-z0-9]+') w
+        where length(w) between 3 and 40
+      )
+      select word, lower(pp_unaccent(${text})) as normalized,
+        (select t.word from title_words t where t.word % words.word
+          order by similarity(t.word, words.word) desc, t.word limit 1) as suggestion
+      from words
+      where not exists (select 1 from title_words t where t.word = words.word)`);
+    // Corrections apply to the query as the vocabulary sees it: lower case, accents removed (full-text search
+    // ignores both, and "or" works in any case).
+    let result = words[0]?.normalized ?? text;
+    let changed = false;
+    for (const { word, suggestion } of words) {
+      if (!suggestion || suggestion === word) continue;
+      const pattern = new RegExp(`(^|[^a-z0-9])${escapeRegExp(word)}(?=$|[^a-z0-9])`, 'g');
+      const next = result.replace(pattern, (_m, lead: string) => `${lead}${suggestion}`);
+      if (next !== result) {
+        result = next;
+        changed = true;
+      }
+    }
+    return changed ? result : undefined;
   }
 
   private async browse(q: SearchQuery, limit: number, offset: number, exclude: string[]): Promise<Row[]> {
@@ -184,6 +259,10 @@ export function relaxPhrases(text: string): string {
     .replace(/"/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function hasFilters(q: SearchQuery): boolean {

@@ -158,8 +158,9 @@ export class IngestService {
     return this.store(records, undefined, source);
   }
 
-  /** Records the outcome of a whole import (one ingest_runs row per file). */
+  /** Records the outcome of a whole import (one ingest_runs row per file), and tidies up after a successful one. */
   async recordImport(source: string, outcome: IngestOutcome, error?: string): Promise<void> {
+    if (!error && outcome.inserted + outcome.updated > 0) await this.deps.papers.afterBulkImport();
     await this.deps.database.db.insert(ingestRuns).values({
       kind: 'import',
       source,

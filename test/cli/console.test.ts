@@ -81,7 +81,7 @@ describe('npm start: the console channel', () => {
       '(type “more” for the next page)',
       'Results 6–6 (all)',
       'Nothing more to show: “more” continues the last search.',
-      'No exact matches; these titles look similar.',
+      'No exact matches; showing results for “wasserstein gan”.',
       '1. Wasserstein GAN',
       '⚠ since: needs a date like 2026-11-02, not "2026-13-01".\nUsage: /papers search',
       '⚠ search needs a query.\nUsage: /papers search',

@@ -73,7 +73,7 @@ describe('paperpulse CLI on the embedded database', () => {
   it('search still finds Wasserstein GAN through a typo', async () => {
     const r = await paperpulse(['search', 'wasserstien gan'], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^No exact matches; titles that look similar:\n 1\. Wasserstein GAN$/m);
+    expect(r.stdout).toMatch(/^No exact matches; results for "wasserstein gan":\n 1\. Wasserstein GAN$/m);
   });
 
   it('trending by day, ISO week and month', async () => {

@@ -38,8 +38,7 @@ describe.each(drivers)('search on $name', (driver) => {
     const phrase = await search('"vision-language models"');
     expect(phrase.ids).toEqual(expect.arrayContaining(['9901.00003', '9901.00007', '9901.00159']));
     // Words in the wrong order do not match, not even across the end of a title and the start of its abstract.
-    // (what comes back is the typo fallback on titles, never a full-text match)
-    expect((await search('"transport optimal"')).mode).toBe('fuzzy');
+    expect((await search('"transport optimal"')).ids).toEqual([]);
     expect((await search('"optimal transport"')).ids.length).toBeGreaterThanOrEqual(6);
   });
 
@@ -63,7 +62,9 @@ describe.each(drivers)('search on $name', (driver) => {
   it('falls back to similar titles on a typo', async () => {
     const r = await search('wasserstien gan');
     expect(r.mode).toBe('fuzzy');
+    expect(r.correctedQuery).toBe('wasserstein gan');
     expect(r.titles[0]).toBe('Wasserstein GAN');
+    expect((await search('Schrödingr')).correctedQuery).toBe('schrodinger');
     const ot = await search('optimal transprot');
     expect(ot.mode).toBe('fuzzy');
     expect(new Set(ot.ids.slice(0, 2))).toEqual(new Set(['9901.00073', '9901.00166']));
