@@ -34,6 +34,11 @@ export interface Database {
    */
   tryWithLock<T>(name: string, fn: () => Promise<T>): Promise<LockOutcome<T>>;
   /**
+   * One raw parametrised statement ($1, $2, …; values as text, cast in SQL), bypassing Drizzle's query builder:
+   * for the statements run once per delivery or per imported batch, where building them cost more than running them.
+   */
+  query: RawQuery;
+  /**
    * Runs `fn` in one transaction with raw parametrised SQL, bypassing Drizzle's query builder: for bulk writes,
    * where building a 10,000-parameter statement through Drizzle costs more than the database work.
    */
@@ -107,6 +112,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
         held.delete(name);
       }
     },
+    query: async <T extends Record<string, unknown>>(text: string, params: readonly unknown[]) =>
+      (await client.query<T>(text, [...params])).rows,
     rawTransaction: (fn) =>
       client.transaction((tx) =>
         fn(async <T extends Record<string, unknown>>(text: string, params: readonly unknown[]) => {
@@ -171,6 +178,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       return rowsOf<T>(await db.execute(query));
     },
     tryWithLock: (name, fn) => withAdvisoryLock(name, false, fn),
+    query: async <T extends Record<string, unknown>>(text: string, params: readonly unknown[]) => [
+      ...(await sql.unsafe<T[]>(text, params as never[])),
+    ],
     rawTransaction: <T>(fn: (query: RawQuery) => Promise<T>) =>
       sql.begin((tx) =>
         fn(async <R extends Record<string, unknown>>(text: string, params: readonly unknown[]) => {

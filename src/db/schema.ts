@@ -237,7 +237,8 @@ export const deliveries = pgTable(
   },
   (t) => [
     uniqueIndex('deliveries_channel_kind_period').on(t.channelPk, t.kind, t.period),
-    index('deliveries_status').on(t.status),
+    // Only the deliveries in progress: what takeOver scans, however many sent rows the ledger holds.
+    index('deliveries_active').on(t.id).where(sql`status in ('claimed', 'posting', 'retry')`),
   ],
 );
 

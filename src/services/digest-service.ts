@@ -1,7 +1,7 @@
 import type { PgChannelRepository } from '../db/channel-repository.js';
 import type { DeliveryKind, PgDeliveryRepository } from '../db/delivery-repository.js';
 import type { PgPaperRepository } from '../db/paper-repository.js';
-import type { Channel } from '../domain/channel.js';
+import type { Channel, Topic } from '../domain/channel.js';
 import { addDays, formatDay, formatShortDay, isoWeekRange, latestClosedDay } from '../domain/days.js';
 import type { Paper } from '../domain/paper.js';
 import { paperCard } from '../messages/cards.js';
@@ -13,6 +13,8 @@ import type { SearchService } from '../search/search-service.js';
 export const LOOKBACK_DAYS = 4;
 /** The most papers in a digest's "For your topics" section. */
 export const MAX_TOPIC_EXTRAS = 10;
+/** How long a list read for composing digests is reused. */
+const LIST_CACHE_MS = 60_000;
 /** The most papers read from one list (Daily Papers lists hold 20–30). */
 const MAX_LIST = 500;
 
@@ -42,6 +44,7 @@ export interface DigestDeps {
  */
 export class DigestService {
   private readonly deps: DigestDeps;
+  private readonly lists = new Map<string, { value: Promise<[Paper[], number]>; until: number }>();
   constructor(deps: DigestDeps) {
     this.deps = deps;
   }
@@ -57,10 +60,7 @@ export class DigestService {
   }
 
   async composeDaily(channel: Channel, listDate: string): Promise<Composition> {
-    const [listed, total] = await Promise.all([
-      this.deps.papers.listedBetween(listDate, listDate, MAX_LIST, channel.minUpvotes),
-      this.deps.papers.countListedBetween(listDate, listDate),
-    ]);
+    const [listed, total] = await this.list(listDate, channel.minUpvotes);
     if (total === 0) return { ok: false, period: listDate, reason: `no papers were listed on ${listDate}` };
     if (listed.length === 0) {
       return {
@@ -69,14 +69,14 @@ export class DigestService {
         reason: `no paper on ${listDate} has ${channel.minUpvotes} upvotes or more`,
       };
     }
-    const posted = await this.deps.deliveries.deliveredAmong(
+    const context = await this.deps.deliveries.digestContext(
       channel.pk,
       listed.map((p) => p.id),
     );
-    const fresh = listed.filter((p) => !posted.has(p.id));
+    const fresh = listed.filter((p) => !context.delivered.has(p.id));
     if (fresh.length === 0)
       return { ok: false, period: listDate, reason: `every paper of ${listDate} was already posted here` };
-    const matches = await this.topicMatches(channel, fresh);
+    const matches = await this.topicMatches(context.topics, fresh);
     const matching = fresh.filter((p) => matches.has(p.id));
 
     let top: Paper[];
@@ -120,7 +120,7 @@ export class DigestService {
       this.deps.papers.countListedBetween(range.from, range.to),
     ]);
     if (papers.length === 0) return { ok: false, period: week, reason: `no papers were listed in ${week}` };
-    const matches = await this.topicMatches(channel, papers);
+    const matches = await this.topicMatches(await this.deps.channels.topics(channel.pk), papers);
     const blocks: Block[] = [
       { type: 'heading', text: `Weekly recap · ${week} (${formatShortDay(range.from)} – ${formatShortDay(range.to)})` },
       { type: 'text', text: `The top ${papers.length} of ${total} papers featured on Hugging Face last week.` },
@@ -129,10 +129,29 @@ export class DigestService {
     return { ok: true, digest: { kind: 'weekly', period: week, message: message(blocks), paperIds: [] } };
   }
 
+  /**
+   * A day's list above a minimum, and how many papers it has, cached for LIST_CACHE_MS: a fan-out to 10,000
+   * channels composes from the same list 10,000 times. A closed list no longer changes; an open one is never
+   * posted.
+   */
+  private list(listDate: string, minUpvotes: number): Promise<[Paper[], number]> {
+    const key = `${listDate}|${minUpvotes}`;
+    const hit = this.lists.get(key);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = Promise.all([
+      this.deps.papers.listedBetween(listDate, listDate, MAX_LIST, minUpvotes),
+      this.deps.papers.countListedBetween(listDate, listDate),
+    ]);
+    this.lists.set(key, { value, until: Date.now() + LIST_CACHE_MS });
+    if (this.lists.size > 64) this.lists.delete(this.lists.keys().next().value!);
+    // A failed read is not cached.
+    value.catch(() => this.lists.delete(key));
+    return value;
+  }
+
   /** paper id → the channel topics it matches, in the channel's topic order. */
-  private async topicMatches(channel: Channel, papers: readonly Paper[]): Promise<Map<string, string[]>> {
+  private async topicMatches(topics: readonly Topic[], papers: readonly Paper[]): Promise<Map<string, string[]>> {
     const result = new Map<string, string[]>();
-    const topics = await this.deps.channels.topics(channel.pk);
     const ids = papers.map((p) => p.id);
     for (const topic of topics) {
       for (const id of await this.deps.search.matching(topic.query, ids)) {

@@ -204,26 +204,33 @@ async function main(): Promise<void> {
     memory_gb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
   };
-  const file = await corpus(scale);
   const started = performance.now();
+  const search: Record<string, unknown> = {};
+  const ingest: Record<string, unknown> = {};
+  const needsArchive = ['ingest', 'search', 'command', 'memory'].some(wants);
 
   // --- Postgres at the chosen scale -------------------------------------------------------------------------
-  const pgUrl = await freshPostgres(`paperpulse_bench_${scale}`);
-  const pg = await createDatabase({ databaseUrl: pgUrl, dataDir: 'unused', log });
-  const [version] = await pg.rows<{ v: string }>(sql`select current_setting('server_version') as v`);
-  (results.machine as Record<string, unknown>).postgres = version?.v;
-  say(`postgres: importing ${scale} papers…`);
-  const pgImport = await timedImport(pg, file, scale);
-  say(`postgres: ${pgImport.perSecond} papers/s`);
-  const search: Record<string, unknown> = {};
-  const ingest: Record<string, unknown> = { postgres_papers_per_s: pgImport.perSecond, postgres_ms: pgImport.ms };
-  if (wants('search')) {
-    say('postgres: search mix…');
-    search.postgres = { scale, ...(await searchBench(pgImport.services, pg, scale >= 1_000_000 ? 2 : 3)) };
-  }
-  if (wants('command')) {
-    say('command latency…');
-    results.command = await commandBench(pgImport.services);
+  let pg: Database | undefined;
+  let pgUrl: string | undefined;
+  if (needsArchive) {
+    const file = await corpus(scale);
+    pgUrl = await freshPostgres(`paperpulse_bench_${scale}`);
+    pg = await createDatabase({ databaseUrl: pgUrl, dataDir: 'unused', log });
+    const [version] = await pg.rows<{ v: string }>(sql`select current_setting('server_version') as v`);
+    (results.machine as Record<string, unknown>).postgres = version?.v;
+    say(`postgres: importing ${scale} papers…`);
+    const pgImport = await timedImport(pg, file, scale);
+    say(`postgres: ${pgImport.perSecond} papers/s`);
+    ingest.postgres_papers_per_s = pgImport.perSecond;
+    ingest.postgres_ms = pgImport.ms;
+    if (wants('search')) {
+      say('postgres: search mix…');
+      search.postgres = { scale, ...(await searchBench(pgImport.services, pg, scale >= 1_000_000 ? 2 : 3)) };
+    }
+    if (wants('command')) {
+      say('command latency…');
+      results.command = await commandBench(pgImport.services);
+    }
   }
 
   // --- PGlite at 100k (or the chosen scale when smaller) ------------------------------------------------------
@@ -255,13 +262,13 @@ async function main(): Promise<void> {
     results.fanout = fanout.results;
     memory.peak_rss_mb = fanout.peakRssMb;
   }
-  if (wants('memory')) {
+  if (wants('memory') && pgUrl) {
     say('memory: idle bot…');
     memory.idle_rss_mb = await idleRss(pgUrl);
     memory.idle_archive_papers = scale;
   }
   results.memory = memory;
-  await pg.close();
+  await pg?.close();
   results.total_seconds = Math.round((performance.now() - started) / 1000);
   results.measured_at = new Date().toISOString();
 
