@@ -75,6 +75,8 @@ export const papers = pgTable(
     index('papers_search_gin').using('gin', t.search).with({ fastupdate: true }),
     index('papers_rank_prior').on(t.rankPrior.desc()),
     index('papers_published_at').on(t.publishedAt.desc()),
+    // min-upvotes: joins the search bitmap instead of being checked row by row on the heap.
+    index('papers_upvotes').on(t.upvotes),
   ],
 );
 
@@ -84,7 +86,9 @@ export const papers = pgTable(
  * however big the archive grows, unlike a trigram index over every title.
  */
 export const titleWords = pgTable('title_words', { word: text('word').primaryKey() }, (t) => [
-  index('title_words_trgm').using('gin', t.word.op('gin_trgm_ops')),
+  // GiST, not GIN: it answers "the nearest word" (ORDER BY word <-> $1 LIMIT 1) from the index (~10 ms at 87,000
+  // words); GIN can only filter by a similarity threshold and then score every candidate (~100 ms a word).
+  index('title_words_trgm').using('gist', t.word.op('gist_trgm_ops')),
 ]);
 
 /** One row per (Daily Papers list date, paper). A paper may sit on two dates. */

@@ -35,7 +35,10 @@ export interface SearchPage {
 /** Archives smaller than this are searched in one band: every match is cheap to read. */
 const SLICE_MIN_PAPERS = 50_000;
 /** Cumulative shares of the archive (by rank_prior) at which the bands end. */
-const SLICE_FRACTIONS = [0.02, 0.1, 0.35];
+const SLICE_FRACTIONS = [0.05, 0.25];
+
+/** How similar (pg_trgm) a title word must be to replace an unknown query word. */
+const MIN_CORRECTION_SIMILARITY = 0.3;
 
 /** A band of rank_prior: `from` inclusive, `below` exclusive; open ends when undefined. */
 interface Band {
@@ -178,7 +181,8 @@ export class SearchService {
   }
 
   /**
-   * Bands of the archive by rank_prior, highest first: the top 2%, the next 8%, the next 25%, the rest. Edges
+   * Bands of the archive by rank_prior, highest first: the top 5%, the next 20%, the rest (each band repeats the
+   * index lookup, so few and wide). Edges
    * come from the planner's statistics (pg_stats histogram, refreshed by ANALYZE), so they cost nothing; without
    * statistics, or below SLICE_MIN_PAPERS, there is one band. Cached for 10 minutes.
    */
@@ -218,10 +222,12 @@ export class SearchService {
         select distinct w as word from regexp_split_to_table(lower(pp_unaccent(${text})), '[^a-z0-9]+') w
         where length(w) between 3 and 40
       )
-      select word, lower(pp_unaccent(${text})) as normalized,
-        (select t.word from title_words t where t.word % words.word
-          order by similarity(t.word, words.word) desc, t.word limit 1) as suggestion
+      select words.word, lower(pp_unaccent(${text})) as normalized, best.word as suggestion
       from words
+      left join lateral (
+        select t.word, similarity(t.word, words.word) as sim from title_words t
+        order by t.word <-> words.word limit 1
+      ) best on best.sim >= ${MIN_CORRECTION_SIMILARITY}
       where not exists (select 1 from title_words t where t.word = words.word)`);
     // Corrections apply to the query as the vocabulary sees it: lower case, accents removed (full-text search
     // ignores both, and "or" works in any case).
