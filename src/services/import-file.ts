@@ -32,8 +32,7 @@ export async function importFile(
   const store = async (records: unknown[]) => {
     while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     if (failure) throw failure.error;
-    const work: Promise<void> = ingest
-      .importRecords(records, path)
+    const work: Promise<void> = retryConflicts(() => ingest.importRecords(records, path), log)
       .then((part) => {
         add(total, part);
         onBatch?.(total);
@@ -82,6 +81,23 @@ export async function importFile(
   }
   await ingest.recordImport(path, total);
   return total;
+}
+
+/** SQLSTATEs of a transaction the server rolled back because of another one: deadlock, serialization failure. */
+const CONFLICTS = new Set(['40P01', '40001']);
+const CONFLICT_ATTEMPTS = 3;
+
+/** Runs one batch's transaction again when the server aborted it for a conflict (it was rolled back whole). */
+async function retryConflicts<T>(run: () => Promise<T>, log: Logger): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (attempt >= CONFLICT_ATTEMPTS || typeof code !== 'string' || !CONFLICTS.has(code)) throw err;
+      log.warn({ code, attempt }, 'a batch conflicted with another transaction; running it again');
+    }
+  }
 }
 
 function add(total: IngestOutcome, part: IngestOutcome): void {

@@ -40,6 +40,8 @@ const { values: flags } = parseArgs({
     scale: { type: 'string', default: '100k' },
     reps: { type: 'string', default: '15' },
     only: { type: 'string' },
+    // Keep a Postgres archive a previous run imported at this scale (no ingest figure): for iterating on search.
+    reuse: { type: 'boolean', default: false },
   },
 });
 const chosen = SCALES[String(flags.scale).toLowerCase()];
@@ -77,17 +79,24 @@ async function corpus(n: number): Promise<string> {
   return file;
 }
 
-async function freshPostgres(name: string): Promise<string> {
+async function freshPostgres(name: string, keep: boolean): Promise<{ url: string; kept: boolean }> {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  let kept = false;
   try {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.unsafe(`create database ${name}`);
+    if (keep) {
+      const [found] = await admin`select 1 as one from pg_database where datname = ${name}`;
+      kept = Boolean(found);
+    }
+    if (!kept) {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.unsafe(`create database ${name}`);
+    }
   } finally {
     await admin.end();
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return url.toString();
+  return { url: url.toString(), kept };
 }
 
 async function timedImport(
@@ -214,15 +223,29 @@ async function main(): Promise<void> {
   let pgUrl: string | undefined;
   if (needsArchive) {
     const file = await corpus(scale);
-    pgUrl = await freshPostgres(`paperpulse_bench_${scale}`);
+    const target = await freshPostgres(`paperpulse_bench_${scale}`, Boolean(flags.reuse));
+    pgUrl = target.url;
     pg = await createDatabase({ databaseUrl: pgUrl, dataDir: 'unused', log });
     const [version] = await pg.rows<{ v: string }>(sql`select current_setting('server_version') as v`);
     (results.machine as Record<string, unknown>).postgres = version?.v;
-    say(`postgres: importing ${scale} papers…`);
-    const pgImport = await timedImport(pg, file, scale);
-    say(`postgres: ${pgImport.perSecond} papers/s`);
-    ingest.postgres_papers_per_s = pgImport.perSecond;
-    ingest.postgres_ms = pgImport.ms;
+    const [held] = target.kept ? await pg.rows<{ n: number }>(sql`select count(*)::int as n from papers`) : [];
+    let pgImport: { services: PaperServices };
+    if (held?.n === scale) {
+      say(`postgres: reusing the ${scale}-paper archive (no ingest figure)`);
+      await pg.migrate();
+      await pg.rows(sql`analyze`);
+      pgImport = {
+        services: buildPaperServices(pg, { config: loadConfig({}), log, clock: new FixedClock(NOW) }),
+      };
+    } else {
+      if (target.kept) throw new Error(`--reuse: paperpulse_bench_${scale} holds ${held?.n} papers, not ${scale}`);
+      say(`postgres: importing ${scale} papers…`);
+      const timed = await timedImport(pg, file, scale);
+      say(`postgres: ${timed.perSecond} papers/s`);
+      ingest.postgres_papers_per_s = timed.perSecond;
+      ingest.postgres_ms = timed.ms;
+      pgImport = timed;
+    }
     if (wants('search')) {
       say('postgres: search mix…');
       search.postgres = { scale, ...(await searchBench(pgImport.services, pg, scale >= 1_000_000 ? 2 : 3)) };

@@ -173,6 +173,23 @@ describe.each(drivers)('ingest on $name', (driver) => {
     expect(await services.ingest.lookupPaper('2509.99999')).toBeUndefined();
   });
 
+  it('runs two imports at once whose titles share words in opposite orders, without a deadlock', async () => {
+    // Batch A's first 500 titles hold the words batch B's last 500 hold, and the other way round: written chunk
+    // by chunk, each transaction held the words the other needed next, and Postgres aborted one (40P01).
+    const word = (i: number) => `vocab${String(i).padStart(4, '0')}`;
+    const record = (id: string, i: number) => ({
+      paper: { id, title: `${word(i)} study`, summary: 'An abstract.', upvotes: 1, authors: [{ name: 'A. Author' }] },
+    });
+    const a = Array.from({ length: 2000 }, (_, i) => record(`2601.${String(i).padStart(5, '0')}`, i));
+    const b = Array.from({ length: 2000 }, (_, i) => record(`2602.${String(i).padStart(5, '0')}`, 1999 - i));
+    const [first, second] = await Promise.all([
+      services.ingest.importRecords(a, 'a'),
+      services.ingest.importRecords(b, 'b'),
+    ]);
+    expect([first.inserted, second.inserted]).toEqual([2000, 2000]);
+    expect(await count(services, "title_words where word like 'vocab%'")).toBe(2000);
+  });
+
   it('imports the 2024 recorded response onto its own date', async () => {
     const outcome = await services.ingest.importRecords(dailyPapers20241025(), 'fixture');
     expect(outcome).toMatchObject({ inserted: 3, skipped: 0 });
