@@ -14,9 +14,9 @@ import {
   stringOption,
   UsageError,
 } from '../src/index.js';
-import { discordCliCommands } from './discord/index.js';
-import { createPlatforms, hasChatTokens } from './platforms.js';
-import { slackCliCommands } from './slack/index.js';
+import { createDiscordCliCommands } from './discord/deploy-commands.js';
+import { createPlatforms, hasChatTokens, type PlatformSet } from './platforms.js';
+import { slackManifestCommand } from './slack/manifest.js';
 
 const start: CliCommand = {
   name: 'start',
@@ -28,13 +28,13 @@ const start: CliCommand = {
   defaultLogLevel: (env) => (hasChatTokens(env) ? 'info' : 'warn'),
   jsonLogs: hasChatTokens,
   async run(ctx) {
-    let set: ReturnType<typeof createPlatforms> | undefined;
+    let set: PlatformSet | undefined;
     const notify = (line: string) => (set?.console ? set.console.notice(line) : ctx.log.info(line));
     const bot = await runBot({
       config: ctx.config,
       log: ctx.log,
-      platforms: (database) => {
-        set = createPlatforms(ctx.io.env, { stdin: ctx.io.stdin, stdout: ctx.io.stdout }, ctx.log, database);
+      platforms: async (database) => {
+        set = await createPlatforms(ctx.io.env, { stdin: ctx.io.stdin, stdout: ctx.io.stdout }, ctx.log, database);
         return set.platforms;
       },
       notify: (line) => notify(line),
@@ -69,7 +69,12 @@ const digestCommand: CliCommand = {
     const ref = { platform: m[1] as PlatformName, channelId: m[2]! };
     const dryRun = ctx.args.values['dry-run'] === true;
     const services = await ctx.services();
-    const set = createPlatforms(ctx.io.env, { stdin: ctx.io.stdin, stdout: ctx.io.stdout }, ctx.log, services.database);
+    const set = await createPlatforms(
+      ctx.io.env,
+      { stdin: ctx.io.stdin, stdout: ctx.io.stdout },
+      ctx.log,
+      services.database,
+    );
     const platform = set.platforms.find((p) => p.name === ref.platform);
     if (!platform && !dryRun) {
       throw new BotError(
@@ -110,7 +115,7 @@ const digestCommand: CliCommand = {
   },
 };
 
-const commands = [start, ...paperCommands, digestCommand, ...discordCliCommands, ...slackCliCommands];
+const commands = [start, ...paperCommands, digestCommand, ...createDiscordCliCommands(), slackManifestCommand];
 
 process.exitCode = await runCli(
   process.argv.slice(2),

@@ -24,7 +24,7 @@ export interface BotOptions {
   readonly config: CoreConfig;
   readonly log: Logger;
   /** The platforms to run, created once the database is open (Slack keeps its installations there). */
-  readonly platforms: (database: Database) => readonly ChatPlatform[];
+  readonly platforms: (database: Database) => readonly ChatPlatform[] | Promise<readonly ChatPlatform[]>;
   /** One line for the person running the bot (the console prints it; otherwise it is logged). */
   readonly notify: (line: string) => void;
   readonly clock?: Clock | undefined;
@@ -66,7 +66,7 @@ export async function runBot(options: BotOptions): Promise<RunningBot> {
     return stopping;
   };
   try {
-    const platforms = options.platforms(paper.database);
+    const platforms = await options.platforms(paper.database);
     await bootstrap(paper, options.notify);
     const core = createCore(paper, platforms, options.deliveryOptions);
     for (const platform of platforms) {

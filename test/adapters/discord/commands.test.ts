@@ -2,6 +2,7 @@
  * The `/papers` command JSON built from the core's definitions, reading options back from an interaction, and
  * `paperpulse discord:deploy-commands` against the fake Discord API (which validates the body as Discord does).
  */
+import { PermissionFlagsBits } from 'discord.js';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -228,6 +229,10 @@ describe('paperpulse discord:deploy-commands', () => {
     // Threads 2^38.
     expect(BOT_PERMISSIONS).toBe(1024n + 2048n + 16384n + 2n ** 35n + 2n ** 38n);
     expect(BOT_PERMISSIONS).toBe(309237664768n);
+    const f = PermissionFlagsBits;
+    expect(BOT_PERMISSIONS).toBe(
+      f.ViewChannel | f.SendMessages | f.EmbedLinks | f.CreatePublicThreads | f.SendMessagesInThreads,
+    );
     expect(inviteUrl('123456789012345678')).toBe(
       'https://discord.com/oauth2/authorize?client_id=123456789012345678&scope=bot+applications.commands&permissions=309237664768',
     );
