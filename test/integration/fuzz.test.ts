@@ -5,7 +5,7 @@ import { FixedClock } from '../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../support/databases.js';
 import { sample } from '../support/fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
-import { replyFitsEveryPlatform } from '../support/reply-limits.js';
+import { replyFitsEveryPlatform, replyRefusedByPlatforms } from '../support/reply-limits.js';
 import { paperServices } from '../support/services.js';
 
 /** A small seeded PRNG (mulberry32), so a failing input can be reproduced from the seed printed with it. */
@@ -203,6 +203,8 @@ describe.each(drivers)('fuzzing the command core on $name', (driver) => {
       expect(result.message.text, where).not.toContain(GENERIC_FAILURE);
       const fits = replyFitsEveryPlatform(result.message);
       expect(fits, where).toEqual([]);
+      // …and as the adapters render it, Discord and Slack would take every part.
+      expect(replyRefusedByPlatforms(result.message), where).toEqual([]);
       if (!result.ok) {
         refused++;
         expect(await fingerprint(), where).toBe(before);

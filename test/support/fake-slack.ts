@@ -716,6 +716,17 @@ interface TextObject {
   text?: unknown;
 }
 
+/**
+ * What chat.postMessage would answer about a message's blocks with this fake's limits: undefined when Slack would
+ * take it, else the error and its detail (tests check rendered replies with it without posting them).
+ */
+export function checkSlackBlocks(
+  blocks: readonly Record<string, unknown>[],
+  options: FakeSlackOptions = {},
+): { error: string; detail: string } | undefined {
+  return checkBlocks(blocks, new FakeSlack(options).options);
+}
+
 function checkBlocks(
   blocks: readonly Record<string, unknown>[],
   options: ResolvedOptions,
