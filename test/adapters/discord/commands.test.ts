@@ -2,8 +2,9 @@
  * The `/papers` command JSON built from the core's definitions, reading options back from an interaction, and
  * `paperpulse discord:deploy-commands` against the fake Discord API (which validates the body as Discord does).
  */
-import { PermissionFlagsBits } from 'discord.js';
+
 import { PassThrough } from 'node:stream';
+import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   commandTextLength,
