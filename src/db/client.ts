@@ -148,6 +148,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       // Search reads bitmaps of many thousand matches; at the default 4MB they turn lossy, and a lossy page is
       // rechecked by decompressing every tsvector on it (1 s instead of 50 ms for 80k matches at 1M papers).
       work_mem: '32MB',
+      // A search over a large archive is costed above jit_above_cost, and compiling it took ~25 ms of a 50-100 ms
+      // query; none of our statements runs long enough to win that back.
+      jit: 'off',
     },
   });
   const db = drizzlePostgres(sql, { schema }) as unknown as Db;

@@ -37,6 +37,8 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode
  * which takes a position but no lexeme, so a phrase never spans two fields (nor two keywords: see pp_join_words).
  * `rankPrior` orders the candidate set of a very common query: ln(1 + upvotes) plus publication time in units
  * of `RECENCY_DAYS` (see src/search/ranking.ts). It is written by the upsert, never by hand.
+ * `search` has STORAGE MAIN (hand-written migration 0007): it stays in the row while the large text columns move
+ * out of line, so checking a candidate's tsvector reads no TOAST pages.
  */
 export const papers = pgTable(
   'papers',
