@@ -12,7 +12,7 @@
  */
 
 /** The most candidates ranked per query. */
-export const CANDIDATES = 1000;
+export const CANDIDATES = 500;
 
 /** Days of publication time worth a factor e in upvotes in `rank_prior`. */
 export const RECENCY_DAYS = 365;

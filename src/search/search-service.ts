@@ -35,7 +35,7 @@ export interface SearchPage {
 /** Archives smaller than this are searched in one band: every match is cheap to read. */
 const SLICE_MIN_PAPERS = 50_000;
 /** Cumulative shares of the archive (by rank_prior) at which the bands end. */
-const SLICE_FRACTIONS = [0.05, 0.25];
+const SLICE_FRACTIONS = [0.1, 0.35];
 
 /** How similar (pg_trgm) a title word must be to replace an unknown query word. */
 const MIN_CORRECTION_SIMILARITY = 0.3;
@@ -181,7 +181,7 @@ export class SearchService {
   }
 
   /**
-   * Bands of the archive by rank_prior, highest first: the top 5%, the next 20%, the rest (each band repeats the
+   * Bands of the archive by rank_prior, highest first: the top 10%, the next 25%, the rest (each band repeats the
    * index lookup, so few and wide). Edges
    * come from the planner's statistics (pg_stats histogram, refreshed by ANALYZE), so they cost nothing; without
    * statistics, or below SLICE_MIN_PAPERS, there is one band. Cached for 10 minutes.
@@ -217,18 +217,25 @@ export class SearchService {
    * then the corrected query goes through full-text search. Undefined when nothing could be corrected.
    */
   private async corrected(text: string): Promise<string | undefined> {
-    const words = await this.database.rows<{ word: string; suggestion: string | null; normalized: string }>(sql`
+    const unknown = await this.database.rows<{ word: string; normalized: string }>(sql`
       with words as (
         select distinct w as word from regexp_split_to_table(lower(pp_unaccent(${text})), '[^a-z0-9]+') w
         where length(w) between 3 and 40
       )
-      select words.word, lower(pp_unaccent(${text})) as normalized, best.word as suggestion
+      select words.word, lower(pp_unaccent(${text})) as normalized
       from words
-      left join lateral (
-        select t.word, similarity(t.word, words.word) as sim from title_words t
-        order by t.word <-> words.word limit 1
-      ) best on best.sim >= ${MIN_CORRECTION_SIMILARITY}
       where not exists (select 1 from title_words t where t.word = words.word)`);
+    // One nearest-word lookup per unknown word, in parallel (~15 ms each at 1M papers; on Postgres they run on
+    // separate connections, on PGlite they queue).
+    const words = await Promise.all(
+      unknown.map(async ({ word, normalized }) => {
+        const [best] = await this.database.rows<{ word: string; sim: number }>(sql`
+          select t.word, similarity(t.word, ${word}) as sim from title_words t
+          order by t.word <-> ${word} limit 1`);
+        const suggestion = best && best.sim >= MIN_CORRECTION_SIMILARITY ? best.word : null;
+        return { word, normalized, suggestion };
+      }),
+    );
     // Corrections apply to the query as the vocabulary sees it: lower case, accents removed (full-text search
     // ignores both, and "or" works in any case).
     let result = words[0]?.normalized ?? text;
