@@ -88,9 +88,10 @@ export const papers = pgTable(
  * however big the archive grows, unlike a trigram index over every title.
  */
 export const titleWords = pgTable('title_words', { word: text('word').primaryKey() }, (t) => [
-  // GiST, not GIN: it answers "the nearest word" (ORDER BY word <-> $1 LIMIT 1) from the index (~10 ms at 87,000
-  // words); GIN can only filter by a similarity threshold and then score every candidate (~100 ms a word).
-  index('title_words_trgm').using('gist', t.word.op('gist_trgm_ops')),
+  // GiST, not GIN: it answers "the nearest word" (ORDER BY word <-> $1 LIMIT 1) from the index; GIN can only
+  // filter by a similarity threshold and then score every candidate (~100 ms a word). Signatures of 256 bytes
+  // instead of the default 12 keep the tree's bounds tight: 0.2–6 ms a word at 87,000 words instead of 15–20.
+  index('title_words_trgm').using('gist', t.word.op('gist_trgm_ops(siglen=256)')),
 ]);
 
 /** One row per (Daily Papers list date, paper). A paper may sit on two dates. */
