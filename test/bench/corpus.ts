@@ -14,21 +14,10 @@
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { prng } from '../support/prng.js';
 
 export interface SampleItem {
   paper: { id: string; title: string; summary: string; upvotes: number; authors: { name: string }[] };
-}
-
-/** mulberry32: small, fast, seeded. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SAMPLE = fileURLToPath(new URL('../../data/sample/seed-papers.daily_papers.json', import.meta.url));

@@ -5,20 +5,9 @@ import { FixedClock } from '../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../support/databases.js';
 import { sample } from '../support/fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
+import { prng } from '../support/prng.js';
 import { replyFitsEveryPlatform, replyRefusedByPlatforms } from '../support/reply-limits.js';
 import { paperServices } from '../support/services.js';
-
-/** A small seeded PRNG (mulberry32), so a failing input can be reproduced from the seed printed with it. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMMANDS = ['help', 'trending', 'search', 'paper', 'topics', 'subscribe', 'unsubscribe', 'digest', 'status'];
 const WORDS = [
