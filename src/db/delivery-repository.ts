@@ -75,7 +75,7 @@ export class PgDeliveryRepository {
     now: Date,
   ): Promise<HeldDelivery[]> {
     if (keys.length === 0) return [];
-    const rows = await this.database.query<RawRow>(
+    const rows = await this.database.query<Parameters<typeof fromRaw>[0]>(
       `insert into deliveries (channel_pk, kind, period, slot_at, status, claim_token, lease_until, created_at, updated_at)
        select k.channel_pk, k.kind, k.period, k.slot_at, 'claimed', gen_random_uuid()::text, $5::timestamptz, $6::timestamptz, $6::timestamptz
        from unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[]) as k(channel_pk, kind, period, slot_at)
@@ -128,7 +128,7 @@ export class PgDeliveryRepository {
     if (platforms.length === 0) return [];
     // Scans only deliveries in progress (partial index deliveries_active), then checks each expired one's platform
     // by its channel's key: the plan stays cheap even when statistics are stale right after a burst of new rows.
-    const rows = await this.database.query<RawRow>(
+    const rows = await this.database.query<Parameters<typeof fromRaw>[0]>(
       `update deliveries set claim_token = gen_random_uuid()::text, lease_until = $2::timestamptz,
          status = case when status = 'retry' then 'claimed' else status end, updated_at = $1::timestamptz
        where id in (
@@ -292,41 +292,33 @@ export { keyOf as deliveryKeyString };
 
 type Row = typeof deliveries.$inferSelect;
 
-/** A deliveries row as raw SQL returns it. */
-type RawRow = {
-  id: number;
-  channel_pk: number;
-  kind: string;
-  period: string;
-  claim_token: string;
-  slot_at: string | Date;
-  status: string;
-  attempts: number;
-  message: unknown;
-  paper_ids: string[];
-  message_ids: string[];
-};
+/** The columns a held delivery needs (Drizzle's names). */
+type HeldRow = Pick<
+  Row,
+  | 'id'
+  | 'channelPk'
+  | 'kind'
+  | 'period'
+  | 'claimToken'
+  | 'slotAt'
+  | 'status'
+  | 'attempts'
+  | 'message'
+  | 'paperIds'
+  | 'messageIds'
+>;
 
+/** The raw-SQL RETURNING list for a HeldRow: snake_case columns under Drizzle's names. */
 const RETURNING =
-  'id, channel_pk, kind, period, claim_token, slot_at, status, attempts, message, paper_ids, message_ids';
+  'id, channel_pk as "channelPk", kind, period, claim_token as "claimToken", slot_at as "slotAt", status, attempts, ' +
+  'message, paper_ids as "paperIds", message_ids as "messageIds"';
 
-function fromRaw(row: RawRow): HeldDelivery {
-  return {
-    id: row.id,
-    channelPk: row.channel_pk,
-    kind: row.kind as DeliveryKind,
-    period: row.period,
-    token: row.claim_token,
-    slotAt: new Date(row.slot_at),
-    status: row.status as DeliveryStatus,
-    attempts: row.attempts,
-    message: (row.message as OutgoingMessage | null) ?? null,
-    paperIds: row.paper_ids,
-    messageIds: row.message_ids,
-  };
+/** A HeldRow from raw SQL: PGlite may return timestamps as strings. */
+function fromRaw(row: Omit<HeldRow, 'slotAt'> & { slotAt: string | Date }): HeldDelivery {
+  return toHeld({ ...row, slotAt: new Date(row.slotAt) });
 }
 
-function toHeld(row: Row): HeldDelivery {
+function toHeld(row: HeldRow): HeldDelivery {
   return {
     id: row.id,
     channelPk: row.channelPk,

@@ -13,13 +13,13 @@
 import { spawn } from 'node:child_process';
 import type { Installation } from '@slack/bolt';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { PgInstallationStore } from '../../adapters/slack/installation-store.js';
 import { buildPaperServices } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/client.js';
 import { createLogger } from '../../src/index.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
+import { recreateDatabase } from '../support/databases.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { listsOn } from '../support/fixtures.js';
@@ -31,6 +31,23 @@ export const DISCORD_GLOBAL_PER_SECOND = 50;
 export const SLACK_WORKSPACES = 50;
 /** The Slack adapter's default workspace pace (adapters/slack/pacer.ts DEFAULT_PACING). */
 export const SLACK_PER_WORKSPACE_PER_SECOND = 5;
+
+/** The figures of one platform's run; `bound` is the best messages/s the limits allow (one message a channel). */
+function outcome(run: WorkerResult, bound: number, duplicates: number, lost: number) {
+  const messages = CHANNELS - lost;
+  return {
+    channels: CHANNELS,
+    seconds: round(run.seconds),
+    messages_per_s: round(messages / run.seconds),
+    limit_per_s: bound,
+    ratio_to_limit: round(messages / run.seconds / bound),
+    duplicates,
+    lost,
+    peak_rss_mb: run.peakRssMb,
+    bot_cpu_seconds: round(run.cpuSeconds),
+    claim_seconds: round(run.report.claimMs / 1000),
+  };
+}
 /** The channels' posting time is 09:00 UTC; the reconcile runs 20 seconds after. */
 const NOW = '2026-11-16T09:00:20Z';
 const TOKEN = 'bench.discord.token';
@@ -49,7 +66,7 @@ export interface FanoutResults {
 }
 
 export async function fanoutBench(options: { adminUrl: string; log: (line: string) => void }): Promise<FanoutResults> {
-  const url = await freshDatabase(options.adminUrl, 'paperpulse_bench_fanout');
+  const url = await recreateDatabase(options.adminUrl, 'paperpulse_bench_fanout');
   const log = createLogger('warn');
   const database = await createDatabase({ databaseUrl: url, dataDir: 'unused', log });
   await database.migrate();
@@ -93,19 +110,9 @@ export async function fanoutBench(options: { adminUrl: string; log: (line: strin
     let lost = 0;
     for (let i = 1; i <= CHANNELS; i++)
       if (discord.messagesIn(String(900000000000000000n + BigInt(i))).length === 0) lost++;
-    const messages = CHANNELS - lost;
     results.discord = {
-      channels: CHANNELS,
-      seconds: round(run.seconds),
-      messages_per_s: round(messages / run.seconds),
-      limit_per_s: rate,
+      ...outcome(run, rate, discord.duplicates().length, lost),
       time_scale: DISCORD_TIME_SCALE,
-      ratio_to_limit: round(messages / run.seconds / rate),
-      duplicates: discord.duplicates().length,
-      lost,
-      peak_rss_mb: run.peakRssMb,
-      bot_cpu_seconds: round(run.cpuSeconds),
-      claim_seconds: round(run.report.claimMs / 1000),
     };
     peakRssMb = Math.max(peakRssMb, run.peakRssMb);
   } finally {
@@ -130,28 +137,11 @@ export async function fanoutBench(options: { adminUrl: string; log: (line: strin
       ...profile('slack'),
     });
     const tally = slack.tally();
-    if (process.env.BENCH_TIMELINE) {
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(process.env.BENCH_TIMELINE, JSON.stringify(slack.messages.map((m) => [m.at, m.team])));
-    }
     let lost = 0;
     for (let i = 1; i <= CHANNELS; i++) {
       if (!tally.perChannel.get(`TB${String(i % SLACK_WORKSPACES).padStart(4, '0')}/C${i}`)) lost++;
     }
-    const messages = CHANNELS - lost;
-    results.slack = {
-      channels: CHANNELS,
-      workspaces: SLACK_WORKSPACES,
-      seconds: round(run.seconds),
-      messages_per_s: round(messages / run.seconds),
-      limit_per_s: bound,
-      ratio_to_limit: round(messages / run.seconds / bound),
-      duplicates: tally.duplicates,
-      lost,
-      peak_rss_mb: run.peakRssMb,
-      bot_cpu_seconds: round(run.cpuSeconds),
-      claim_seconds: round(run.report.claimMs / 1000),
-    };
+    results.slack = { ...outcome(run, bound, tally.duplicates, lost), workspaces: SLACK_WORKSPACES };
     peakRssMb = Math.max(peakRssMb, run.peakRssMb);
   } finally {
     await slack.stop();
@@ -181,19 +171,6 @@ function worker(env: Record<string, string>): Promise<WorkerResult> {
       else resolve(JSON.parse(out.trim().split('\n').at(-1)!) as WorkerResult);
     });
   });
-}
-
-async function freshDatabase(adminUrl: string, name: string): Promise<string> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 const token = (team: string) => `xoxb-${team}-bench`;

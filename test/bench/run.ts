@@ -18,7 +18,6 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { buildPaperServices, type PaperServices } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Database } from '../../src/db/client.js';
@@ -26,6 +25,7 @@ import { createCore, createLogger } from '../../src/index.js';
 import { parseSearchQuery } from '../../src/search/query.js';
 import { importFile } from '../../src/services/import-file.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
+import { databaseExists, databaseUrl, recreateDatabase } from '../support/databases.js';
 import { writeCorpus } from './corpus.js';
 import { QUERY_MIX } from './queries.js';
 
@@ -79,24 +79,10 @@ async function corpus(n: number): Promise<string> {
   return file;
 }
 
-async function freshPostgres(name: string, keep: boolean): Promise<{ url: string; kept: boolean }> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  let kept = false;
-  try {
-    if (keep) {
-      const [found] = await admin`select 1 as one from pg_database where datname = ${name}`;
-      kept = Boolean(found);
-    }
-    if (!kept) {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.unsafe(`create database ${name}`);
-    }
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), kept };
+/** The bench database at this scale: recreated empty, or kept as a previous run left it (`keep`, when it exists). */
+async function benchDatabase(name: string, keep: boolean): Promise<{ url: string; kept: boolean }> {
+  if (keep && (await databaseExists(adminUrl, name))) return { url: databaseUrl(adminUrl, name), kept: true };
+  return { url: await recreateDatabase(adminUrl, name), kept: false };
 }
 
 async function timedImport(
@@ -223,7 +209,7 @@ async function main(): Promise<void> {
   let pgUrl: string | undefined;
   if (needsArchive) {
     const file = await corpus(scale);
-    const target = await freshPostgres(`paperpulse_bench_${scale}`, Boolean(flags.reuse));
+    const target = await benchDatabase(`paperpulse_bench_${scale}`, Boolean(flags.reuse));
     pgUrl = target.url;
     pg = await createDatabase({ databaseUrl: pgUrl, dataDir: 'unused', log });
     const [version] = await pg.rows<{ v: string }>(sql`select current_setting('server_version') as v`);

@@ -72,16 +72,37 @@ export const drivers: readonly TestDriver[] = TEST_DATABASE_URL ? [pglite, pg] :
 /** Creates an empty database on the TEST_DATABASE_URL server and returns its URL. */
 export async function createPostgresDatabase(): Promise<string> {
   if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `pp_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  return recreateDatabase(TEST_DATABASE_URL, `pp_test_${process.pid}_${randomBytes(4).toString('hex')}`);
+}
+
+/** The URL of database `name` on the server `serverUrl` points at. */
+export function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Whether database `name` exists on the server `serverUrl` points at. */
+export async function databaseExists(serverUrl: string, name: string): Promise<boolean> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
+    const found = await admin`select 1 as one from pg_database where datname = ${name}`;
+    return found.length > 0;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Drops database `name` if it exists and creates it empty; returns its URL. */
+export async function recreateDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.unsafe(`create database ${name}`);
   } finally {
     await admin.end();
   }
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return databaseUrl(serverUrl, name);
 }
 
 export async function dropPostgresDatabase(url: string): Promise<void> {

@@ -142,33 +142,17 @@ export function buttonPress(fake: FakeDiscord, customId: string, ephemeral: bool
   return {
     ...raw,
     data: { custom_id: customId, component_type: 2 },
-    message: {
-      id: nextId(),
-      type: 20,
-      channel_id: raw.channel_id,
-      author: {
-        id: fake.botUserId,
-        username: 'PaperPulse',
-        discriminator: '0',
-        global_name: null,
-        avatar: null,
-        bot: true,
+    // The ephemeral or public reply (type 20: a chat-input command's) that carried the button.
+    message: fake.messageObject(
+      nextId(),
+      raw.channel_id,
+      {
+        content: 'Search results',
+        components: [{ type: 1, components: [{ type: 2, style: 1, custom_id: customId, label: 'More' }] }],
+        flags: ephemeral ? 64 : 0,
       },
-      content: 'Search results',
-      embeds: [],
-      components: [{ type: 1, components: [{ type: 2, style: 1, custom_id: customId, label: 'More' }] }],
-      attachments: [],
-      mentions: [],
-      mention_roles: [],
-      mention_everyone: false,
-      pinned: false,
-      tts: false,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      flags: ephemeral ? 64 : 0,
-      webhook_id: fake.applicationId,
-      application_id: fake.applicationId,
-    },
+      { type: 20, webhook_id: fake.applicationId, application_id: fake.applicationId },
+    ),
   };
 }
 

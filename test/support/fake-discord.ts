@@ -416,7 +416,8 @@ export class FakeDiscord {
     out.send(200, saved);
   }
 
-  private botUser() {
+  /** The bot's user object, as Discord returns it. */
+  botUser() {
     return {
       id: this.botUserId,
       username: 'PaperPulse',
@@ -427,7 +428,8 @@ export class FakeDiscord {
     };
   }
 
-  private messageObject(id: string, channelId: string, body: Record<string, unknown>, extra: object = {}) {
+  /** A message object as Discord returns it, for a message the bot sent with `body`. */
+  messageObject(id: string, channelId: string, body: Record<string, unknown>, extra: object = {}) {
     return {
       id,
       type: 0,

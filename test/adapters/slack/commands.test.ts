@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageText, signedPost, slackSignature } from '../../support/fake-slack.js';
-import { SECRET, type SlackSetup, slackSetup, TEAM } from './setup.js';
+import { holdDatabase, SECRET, type SlackSetup, slackSetup, TEAM } from './setup.js';
 
 /**
  * `/papers` through the real Bolt app over signed HTTP: every subcommand, public and ephemeral answers, the
@@ -24,12 +24,7 @@ describe('Slack /papers over HTTP (real Bolt app)', () => {
     )[0];
 
   it('acknowledges first and answers through response_url afterwards', async () => {
-    // Hold the (single-connection) embedded database: the command can be acknowledged but not answered.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const busy = s.database.db.transaction(async () => held);
+    const { release, released: busy } = holdDatabase(s);
     const sent = await s.fake.slashCommand(s.events, SECRET, { text: 'search diffusion' });
     expect(sent.status).toBe(200);
     expect(s.fake.responsesTo(sent.responseId)).toHaveLength(0);

@@ -128,3 +128,15 @@ export async function slackSetup(options: SlackSetupOptions = {}): Promise<Slack
     },
   };
 }
+
+/**
+ * Holds the (single-connection) embedded database in an open transaction, so a command can be acknowledged but
+ * not answered until `release()`; await `released` after it.
+ */
+export function holdDatabase(s: SlackSetup): { release: () => void; released: Promise<unknown> } {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { release, released: s.database.db.transaction(async () => held) };
+}

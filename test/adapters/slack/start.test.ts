@@ -12,7 +12,7 @@ import { FakeSlack, messageText } from '../../support/fake-slack.js';
 import { captureLogs } from '../../support/log-capture.js';
 import { paperServices } from '../../support/services.js';
 import { childEnv, ROOT } from '../../support/spawn.js';
-import { SECRET, slackConfig, slackSetup, TOKEN } from './setup.js';
+import { holdDatabase, SECRET, slackConfig, slackSetup, TOKEN } from './setup.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -96,11 +96,7 @@ describe('Slack start-up and shutdown', () => {
 
   it('on stop, finishes the commands in progress, then closes the port; stop is idempotent', async () => {
     const s = await slackSetup();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const busy = s.database.db.transaction(async () => held);
+    const { release, released: busy } = holdDatabase(s);
     const sent = await s.fake.slashCommand(s.events, SECRET, { text: 'search diffusion' });
     expect(sent.status).toBe(200);
     const stopped = s.slack.stop();
