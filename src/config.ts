@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
-import { BotError } from './errors.js';
+import { configError } from './errors.js';
 import type { LogLevel } from './logger.js';
 
 /** Core configuration, read once at start. Adapters read their own variables (adapters/<name>/config.ts). */
@@ -12,6 +12,8 @@ export interface CoreConfig {
   readonly hfTimeoutMs: number;
   /** Undefined when LOG_LEVEL is unset: the entry point picks (info for the bot, warn for CLI commands). */
   readonly logLevel: LogLevel | undefined;
+  /** LOG_FORMAT: `json` lines or `pretty` readable lines; undefined: the entry point picks (JSON off a terminal). */
+  readonly logFormat: 'json' | 'pretty' | undefined;
   readonly ingestCron: string;
   /** Run the digest and ingest schedule in this process (off: commands only, e.g. extra Discord shards). */
   readonly scheduler: boolean;
@@ -55,6 +57,10 @@ const schema = z.object({
       })
       .optional(),
   ),
+  LOG_FORMAT: z.preprocess(
+    (v) => (typeof v === 'string' ? blankIsUnset(v.toLowerCase()) : v),
+    z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
+  ),
   INGEST_CRON: z.preprocess(
     blankIsUnset,
     z
@@ -83,13 +89,8 @@ export function loadConfig(env: Env = process.env): CoreConfig {
     hfApiUrl: c.HF_API_URL.replace(/\/+$/, ''),
     hfTimeoutMs: c.HF_TIMEOUT_MS,
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT,
     ingestCron: c.INGEST_CRON,
     scheduler: c.PAPERPULSE_SCHEDULER === 'on',
   };
-}
-
-/** One line: `invalid configuration: NAME must …; OTHER must …`. Shared by the adapters' config parsers. */
-export function configError(error: z.ZodError): BotError {
-  const problems = error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
-  return new BotError(`invalid configuration: ${problems.join('; ')}`, 'CONFIG_INVALID');
 }

@@ -71,3 +71,14 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }
+
+/**
+ * One line for a configuration that does not validate: `invalid configuration: NAME must …; OTHER must …`, from a
+ * zod error. Used by the core's and the adapters' config parsers; never includes a value (it may be a secret).
+ */
+export function configError(error: {
+  readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
+}): BotError {
+  const problems = error.issues.map((issue) => `${issue.path.map(String).join('.') || 'environment'} ${issue.message}`);
+  return new BotError(`invalid configuration: ${problems.join('; ')}`, 'CONFIG_INVALID');
+}

@@ -1,46 +1,63 @@
 /**
- * The core's import surface: adapters and the composition root import from here only.
+ * The core's import surface: adapters import from here only. It holds the ports an adapter implements or calls,
+ * the neutral message model, errors and small helpers. Everything here is light to load (no database driver, no
+ * SDK): the composition root (src/app.ts) is loaded by the CLI only when a command needs it.
  */
-export { openPaperServices, type PaperServices } from './app.js';
-export { type BotOptions, type RunningBot, runBot, SAMPLE_FILE } from './bot.js';
-export { type CliCommand, type CliContext, type CliIo, EXIT, runCli, stringOption, UsageError } from './cli/cli.js';
-export { paperCommands } from './cli/paper-commands.js';
-export type { Args, CommandDefinition, OptionSpec } from './commands/definition.js';
-export { GENERIC_FAILURE } from './commands/dispatcher.js';
+
+export {
+  type CliArgs,
+  type CliCommand,
+  type CliContext,
+  type CliIo,
+  EXIT,
+  runCli,
+  stringOption,
+  UsageError,
+} from './cli/cli.js';
+export { colorsFor, styleOf } from './cli/colors.js';
+export { coreCliCommands } from './cli/commands/index.js';
 export { createPapersCommands } from './commands/index.js';
-export { type CoreConfig, configError, type Env, loadConfig } from './config.js';
-export { type Core, createCore } from './core.js';
-export type { Database } from './db/client.js';
-export { createDatabase } from './db/client.js';
-export { slackInstallations } from './db/schema.js';
+export type { Env } from './config.js';
+export { type ChannelRef, channelKey, type PlatformName, parseChannelKey } from './domain/channel.js';
 export { shortAuthors } from './domain/paper.js';
-export { BotError, describeError, type ErrorCode, PlatformError, UserError } from './errors.js';
-export { createLogger, type Logger, type LogLevel } from './logger.js';
+export { BotError, configError, describeError, type ErrorCode, PlatformError, UserError } from './errors.js';
+export { type Logger, redirectLogs } from './logger.js';
 export type {
   Action,
   Block,
+  DividerBlock,
   HeadingBlock,
   NoteBlock,
   OutgoingMessage,
   PaperBlock,
   TextBlock,
 } from './messages/model.js';
-export { message, paperText, toPlainText } from './messages/plain-text.js';
-export {
-  type ChannelRef,
-  type ChatPlatform,
-  channelKey,
-  type PlatformName,
-  type PostDigestOptions,
-} from './ports/chat-platform.js';
-export type { Clock } from './ports/clock.js';
+export { message, PLAIN, type TextStyle, toPlainText } from './messages/plain-text.js';
+export { packageVersion } from './paths.js';
+export { createPlatformRegistry } from './platforms.js';
 export type {
   ActionInvocation,
   AutocompleteRequest,
+  ChatUser,
   Choice,
   CommandDispatcher,
+  CommandInput,
   CommandInvocation,
   CommandResult,
+  CommandSpec,
+  OptionSpec,
   OptionValue,
-} from './ports/command-dispatcher.js';
-export { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions } from './services/delivery-service.js';
+  PostingProblems,
+} from './ports/commands.js';
+export type {
+  ChatPlatform,
+  PlatformContext,
+  PlatformIo,
+  PlatformModule,
+  PlatformRegistry,
+  PlatformSetup,
+  PlatformTraits,
+  PostDigestOptions,
+} from './ports/platform.js';
+export type { PlatformState } from './ports/stores.js';
+export { clip, nearest } from './text.js';

@@ -36,13 +36,20 @@ export const REDACTED_PATHS = [
 
 /**
  * The root logger. Logs go to stderr (stdout belongs to CLI output and the console channel): JSON lines for a
- * service, or one readable line per entry (`human`) for the CLI and the console adapter.
+ * service, or one readable line per entry (`human`) for a person at a terminal. `write` replaces stderr (the CLI
+ * runner's own stream); a redirect (redirectLogs) wins over both.
  */
 export function createLogger(
   level: LogLevel,
-  options: { human?: boolean; destination?: DestinationStream } = {},
+  options: { human?: boolean; destination?: DestinationStream; write?: (line: string) => void } = {},
 ): Logger {
-  const destination = options.destination ?? (options.human ? humanStderr : pino.destination({ fd: 2, sync: true }));
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const emit = (line: string) => (logWriter ?? write)(line);
+  const destination: DestinationStream = options.destination ?? {
+    write(chunk: string) {
+      for (const line of chunk.split('\n')) if (line.trim()) emit(options.human ? formatLogLine(line) : line);
+    },
+  };
   return pino(
     {
       level,
@@ -82,8 +89,16 @@ export function formatLogLine(line: string): string {
   return `${level}: ${String(entry.msg ?? '')}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
 
-const humanStderr: DestinationStream = {
-  write(chunk: string) {
-    for (const line of chunk.split('\n')) if (line.trim()) process.stderr.write(`${formatLogLine(line)}\n`);
-  },
-};
+/**
+ * Where finished log lines go: stderr, unless a terminal UI takes them (the interactive console prints them above
+ * its prompt and redraws what the user was typing).
+ */
+let logWriter: ((line: string) => void) | undefined;
+
+/** Sends every log line to `writer` (one line, no newline) until the returned function is called. */
+export function redirectLogs(writer: (line: string) => void): () => void {
+  logWriter = writer;
+  return () => {
+    if (logWriter === writer) logWriter = undefined;
+  };
+}

@@ -15,7 +15,7 @@ import {
   ApplicationIntegrationType,
   InteractionContextType,
 } from 'discord.js';
-import type { CommandDefinition, OptionSpec, OptionValue } from '../../src/index.js';
+import { type CommandSpec, clip, type OptionSpec, type OptionValue } from '../../src/index.js';
 import { COMMAND_LIMITS } from './limits.js';
 
 /** The one root command. */
@@ -65,13 +65,11 @@ const TYPES = {
   boolean: ApplicationCommandOptionType.Boolean,
 } as const;
 
-const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
-
 function optionJson(spec: OptionSpec): CommandOptionJson {
   const json: CommandOptionJson = {
     type: TYPES[spec.type],
     name: spec.name,
-    description: cut(spec.description, COMMAND_LIMITS.description),
+    description: clip(spec.description, COMMAND_LIMITS.description),
   };
   if (spec.required) json.required = true;
   if (spec.type === 'integer') {
@@ -85,7 +83,7 @@ function optionJson(spec: OptionSpec): CommandOptionJson {
     // Discord refuses `choices` together with `autocomplete`; a fixed list wins.
     if (spec.choices && spec.choices.length > 0) {
       json.choices = spec.choices.slice(0, COMMAND_LIMITS.choices).map((c) => ({
-        name: cut(c, COMMAND_LIMITS.choiceName),
+        name: clip(c, COMMAND_LIMITS.choiceName),
         value: c,
       }));
     } else if (spec.autocomplete) {
@@ -95,19 +93,22 @@ function optionJson(spec: OptionSpec): CommandOptionJson {
   return json;
 }
 
-/** One subcommand; Discord wants required options before optional ones. */
-export function subcommandJson(def: CommandDefinition): SubcommandJson {
-  const options = def.options.slice(0, COMMAND_LIMITS.options).map(optionJson);
+/** One subcommand; Discord wants required options before optional ones. Options only the CLI offers are left out. */
+export function subcommandJson(def: CommandSpec): SubcommandJson {
+  const options = def.options
+    .filter((o) => !o.cliOnly)
+    .slice(0, COMMAND_LIMITS.options)
+    .map(optionJson);
   return {
     type: ApplicationCommandOptionType.Subcommand,
     name: def.name,
-    description: cut(def.description, COMMAND_LIMITS.description),
+    description: clip(def.description, COMMAND_LIMITS.description),
     options: [...options.filter((o) => o.required), ...options.filter((o) => !o.required)],
   };
 }
 
 /** The `/papers` command with a subcommand per core command. No `default_member_permissions`: see the file comment. */
-export function papersCommandJson(defs: readonly CommandDefinition[]): PapersCommandJson {
+export function papersCommandJson(defs: readonly CommandSpec[]): PapersCommandJson {
   return {
     type: ApplicationCommandType.ChatInput,
     name: ROOT_COMMAND,

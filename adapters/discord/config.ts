@@ -2,10 +2,13 @@
  * The Discord adapter's configuration, read from the environment it is given (never from process.env directly)
  * and validated with zod: a partial or malformed setting stops the process with one line naming the variable.
  */
+
+import type { Client, RESTOptions } from 'discord.js';
 import { z } from 'zod';
 import { configError, type Env } from '../../src/index.js';
+import type { InteractionTiming } from './inbound.js';
 
-export interface DiscordConfig {
+export interface DiscordAdapterConfig {
   /** The bot token (Developer Portal → Bot). Secret: never logged. */
   readonly token: string;
   /** The application id (Developer Portal → General Information), a snowflake. */
@@ -15,6 +18,8 @@ export interface DiscordConfig {
    * spawned by discord.js's ShardingManager, which tells the client its shard through SHARDS / SHARD_COUNT.
    */
   readonly shards: 'auto' | undefined;
+  /** Not from the environment: knobs for tests and benchmarks (a local REST URL, injected interactions…). */
+  readonly options?: DiscordAdapterOptions | undefined;
 }
 
 const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -71,7 +76,7 @@ const schema = z
  * DISCORD_APPLICATION_ID).
  * @throws BotError CONFIG_INVALID, one line naming each variable at fault (never its value).
  */
-export function parseDiscordConfig(env: Env): DiscordConfig | undefined {
+export function parseDiscordConfig(env: Env): DiscordAdapterConfig | undefined {
   const parsed = schema.safeParse({
     DISCORD_TOKEN: env.DISCORD_TOKEN,
     DISCORD_APPLICATION_ID: env.DISCORD_APPLICATION_ID,
@@ -82,4 +87,28 @@ export function parseDiscordConfig(env: Env): DiscordConfig | undefined {
   // discord.js's ShardingManager starts each shard with SHARDING_MANAGER, SHARDS and SHARD_COUNT set.
   const managed = env.SHARDING_MANAGER !== undefined && env.SHARDS !== undefined;
   return { token, applicationId, shards: managed ? undefined : 'auto' };
+}
+
+/** Knobs for tests, benchmarks and unusual deployments; production uses the defaults. */
+export interface DiscordAdapterOptions {
+  /** REST base URL, e.g. `http://127.0.0.1:PORT/api` for a local fake. Default: Discord's. */
+  readonly api?: string | undefined;
+  /** discord.js's client-side global limit (Discord grants more only to very large bots). Default 50. */
+  readonly globalRequestsPerSecond?: number | undefined;
+  /** Replaces discord.js's HTTP transport (`rest.makeRequest`). */
+  readonly makeRequest?: RESTOptions['makeRequest'] | undefined;
+  /** Retries of a 5xx or a network error by discord.js itself. Default 3. */
+  readonly restRetries?: number | undefined;
+  /** Per-request timeout. Default 15 s. */
+  readonly restTimeoutMs?: number | undefined;
+  /**
+   * A rate-limit wait longer than this fails the digest post with a transient PlatformError carrying
+   * `retryAfterMs`, instead of holding a delivery worker. Default 30 s.
+   */
+  readonly maxRateLimitWaitMs?: number | undefined;
+  /** Connects the gateway. Default: `client.login(token)`, then waits for ready. Tests feed interactions instead. */
+  readonly connect?: ((client: Client, token: string) => Promise<void>) | undefined;
+  /** How long start() waits for the gateway to be ready. Default 60 s. */
+  readonly readyTimeoutMs?: number | undefined;
+  readonly timing?: Partial<InteractionTiming> | undefined;
 }

@@ -54,6 +54,11 @@ export function createDiscordCliCommands(overrides: DiscordCliOptions = {}): Cli
       const body = [papersCommandJson(createPapersCommands().list)];
       if (ctx.args.values['dry-run'] === true) {
         ctx.io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+        // The URL goes to stderr, so stdout stays the command JSON.
+        const applicationId = ctx.io.env.DISCORD_APPLICATION_ID?.trim();
+        if (applicationId && /^\d{17,20}$/.test(applicationId)) {
+          ctx.io.stderr.write(`Invite the bot with: ${inviteUrl(applicationId)}\n`);
+        }
         return EXIT.ok;
       }
       const config = parseDiscordConfig(ctx.io.env);
@@ -122,3 +127,6 @@ function deployError(
   }
   return new BotError(`could not reach Discord: ${String(safeError(err).message)}`, 'PLATFORM_ERROR', { cause: err });
 }
+
+/** The Discord commands of `paperpulse`, talking to Discord itself. */
+export const discordCliCommands: readonly CliCommand[] = createDiscordCliCommands();

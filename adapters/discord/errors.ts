@@ -5,7 +5,7 @@
  * minutes per IP, then a Cloudflare ban). Everything else is transient and retried later.
  */
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
-import { PlatformError } from '../../src/index.js';
+import { type ChannelRef, channelKey, PlatformError } from '../../src/index.js';
 
 /** Discord JSON error codes the adapter acts on (discord-api-docs, topics/opcodes-and-status-codes). */
 export const DISCORD_CODES = {
@@ -89,5 +89,12 @@ export function toPlatformError(err: unknown, what: string): PlatformError {
   return new PlatformError('discord', 'network', `could not reach Discord to ${what}: ${message}`, {
     permanent: false,
     cause: err,
+  });
+}
+
+/** A channel this adapter cannot address: the core asked Discord to post somewhere that is not a Discord channel. */
+export function notADiscordChannel(channel: ChannelRef): PlatformError {
+  return new PlatformError('discord', 'unknown_channel', `not a Discord channel: ${channelKey(channel)}`, {
+    permanent: true,
   });
 }

@@ -1,25 +1,30 @@
 /**
- * The Discord adapter (issue 4): `/papers` slash commands and daily digests through discord.js. The composition
- * root (adapters/platforms.ts, adapters/main.ts) uses the two exports below; tests and benchmarks use
- * createDiscordAdapter with a local REST URL.
+ * The Discord adapter: `/papers` slash commands and digests through discord.js. This file is what the registry
+ * loads; it is light, and loads discord.js only when the platform is created (it costs ~35 MB of memory a console
+ * or Slack-only process does not need).
  */
-import type { ChatPlatform, CliCommand, Env, Logger } from '../../src/index.js';
-import { parseDiscordConfig } from './config.js';
-import { createDiscordCliCommands } from './deploy-commands.js';
-import { createDiscordAdapter } from './platform.js';
+import type { PlatformModule, PlatformTraits } from '../../src/index.js';
+import { discordGuildId } from './address.js';
+import type { DiscordAdapterConfig } from './config.js';
 
-export { type DiscordConfig, parseDiscordConfig } from './config.js';
-export { BOT_PERMISSIONS, createDiscordCliCommands, inviteUrl } from './deploy-commands.js';
-export { createDiscordAdapter, type DiscordAdapterOptions, DiscordPlatform } from './platform.js';
+export const DISCORD_TRAITS: PlatformTraits = {
+  managers: 'members with the Manage Channels or Manage Server permission',
+  // Interaction tokens are valid for 15 minutes (discord-api-docs, receiving-and-responding.mdx).
+  buttonTtlMs: 15 * 60_000,
+  threads: true,
+  groupOf: discordGuildId,
+};
 
-/**
- * The Discord platform when DISCORD_TOKEN is set, else undefined.
- * @throws BotError CONFIG_INVALID naming the variable when the configuration is partial or malformed.
- */
-export function createDiscordFromEnv(env: Env, log: Logger): ChatPlatform | undefined {
-  const config = parseDiscordConfig(env);
-  return config ? createDiscordAdapter(config, log) : undefined;
-}
-
-/** `paperpulse discord:deploy-commands`. */
-export const discordCliCommands: CliCommand[] = createDiscordCliCommands();
+export const discordModule: PlatformModule<DiscordAdapterConfig> = {
+  name: 'discord',
+  traits: DISCORD_TRAITS,
+  async configure(env) {
+    const { parseDiscordConfig } = await import('./config.js');
+    const config = parseDiscordConfig(env);
+    return config ? { on: true, config } : { on: false, reason: 'DISCORD_TOKEN not set' };
+  },
+  async create(config, context) {
+    const { DiscordPlatform } = await import('./platform.js');
+    return new DiscordPlatform(config, context, DISCORD_TRAITS);
+  },
+};

@@ -12,7 +12,6 @@ import {
   GatewayIntentBits,
   Options,
   type RateLimitData,
-  type RESTOptions,
   Routes,
 } from 'discord.js';
 import {
@@ -22,53 +21,36 @@ import {
   type CommandDispatcher,
   type Logger,
   type OutgoingMessage,
-  PlatformError,
+  type PlatformContext,
+  type PlatformTraits,
   type PostDigestOptions,
 } from '../../src/index.js';
-import type { DiscordConfig } from './config.js';
-import { postDigest } from './digest-poster.js';
+import { InFlight } from '../shared/in-flight.js';
+import type { DiscordAdapterConfig, DiscordAdapterOptions } from './config.js';
 import { safeError } from './errors.js';
-import { DEFAULT_TIMING, InteractionRouter, type InteractionTiming } from './interactions.js';
-
-/** Knobs for tests, benchmarks and unusual deployments; production uses the defaults. */
-export interface DiscordAdapterOptions {
-  /** REST base URL, e.g. `http://127.0.0.1:PORT/api` for a local fake. Default: Discord's. */
-  readonly api?: string | undefined;
-  /** discord.js's client-side global limit (Discord grants more only to very large bots). Default 50. */
-  readonly globalRequestsPerSecond?: number | undefined;
-  /** Replaces discord.js's HTTP transport (`rest.makeRequest`). */
-  readonly makeRequest?: RESTOptions['makeRequest'] | undefined;
-  /** Retries of a 5xx or a network error by discord.js itself. Default 3. */
-  readonly restRetries?: number | undefined;
-  /** Per-request timeout. Default 15 s. */
-  readonly restTimeoutMs?: number | undefined;
-  /**
-   * A rate-limit wait longer than this fails the digest post with a transient PlatformError carrying
-   * `retryAfterMs`, instead of holding a delivery worker. Default 30 s.
-   */
-  readonly maxRateLimitWaitMs?: number | undefined;
-  /** Connects the gateway. Default: `client.login(token)`, then waits for ready. Tests feed interactions instead. */
-  readonly connect?: ((client: Client, token: string) => Promise<void>) | undefined;
-  /** How long start() waits for the gateway to be ready. Default 60 s. */
-  readonly readyTimeoutMs?: number | undefined;
-  readonly timing?: Partial<InteractionTiming> | undefined;
-}
+import { DEFAULT_TIMING, InteractionRouter } from './inbound.js';
+import { postDigest } from './post.js';
 
 /** The Discord ChatPlatform. */
 export class DiscordPlatform implements ChatPlatform {
-  readonly name = 'discord' as const;
+  readonly name = 'discord';
+  readonly traits: PlatformTraits;
   /** The discord.js client: its REST manager posts digests even when the gateway is not connected. */
   readonly client: Client;
-  private readonly config: DiscordConfig;
+  private readonly config: DiscordAdapterConfig;
   private readonly log: Logger;
   private readonly options: DiscordAdapterOptions;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
+  /** channel_id of interactions whose payload carried no `channel` object (discord.js reads only `channel.id`). */
+  private readonly rawChannelIds = new Map<string, string>();
   private started = false;
   private stopping: Promise<void> | undefined;
 
-  constructor(config: DiscordConfig, log: Logger, options: DiscordAdapterOptions = {}) {
+  constructor(config: DiscordAdapterConfig, context: Pick<PlatformContext, 'log'>, traits: PlatformTraits) {
     this.config = config;
-    this.log = log;
+    this.log = context.log;
+    this.traits = traits;
+    const options = config.options ?? {};
     this.options = options;
     const maxWait = options.maxRateLimitWaitMs ?? 30_000;
     this.client = new Client({
@@ -106,11 +88,15 @@ export class DiscordPlatform implements ChatPlatform {
     if (this.stopping) throw new BotError('the Discord adapter was stopped; create a new one', 'PLATFORM_ERROR');
     if (this.started) return;
     await this.checkToken();
-    const router = new InteractionRouter(dispatcher, this.log, { ...DEFAULT_TIMING, ...this.options.timing });
+    this.keepRawChannelIds();
+    const router = new InteractionRouter(
+      dispatcher,
+      this.log,
+      { ...DEFAULT_TIMING, ...this.options.timing },
+      (interaction) => interaction.channelId ?? this.rawChannelIds.get(interaction.id) ?? null,
+    );
     this.client.on(Events.InteractionCreate, (interaction) => {
-      const handled = router.handle(interaction);
-      this.inFlight.add(handled);
-      void handled.finally(() => this.inFlight.delete(handled));
+      void this.inFlight.track(router.handle(interaction)).finally(() => this.rawChannelIds.delete(interaction.id));
     });
     this.client.on(Events.Error, (err) => this.log.error({ err: safeError(err) }, 'Discord client error'));
     this.client.on(Events.Warn, (warning) => this.log.warn({ warning }, 'Discord client warning'));
@@ -137,21 +123,22 @@ export class DiscordPlatform implements ChatPlatform {
   }
 
   /** Resolves when every interaction received so far has been answered (or has failed and been logged). */
-  async whenIdle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  whenIdle(): Promise<void> {
+    return this.inFlight.idle();
   }
 
-  /** Stops taking interactions, lets those in progress answer (up to 5 s), and closes the gateway. Idempotent. */
+  /** Stops taking interactions, lets those in progress answer (a few seconds at most), closes the gateway. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.client.removeAllListeners(Events.InteractionCreate);
-      const pending = [...this.inFlight];
-      if (pending.length > 0) {
-        await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 5_000).unref())]);
-      }
+      await this.inFlight.drain();
       await this.client.destroy();
     })();
     return this.stopping;
+  }
+
+  connected(): boolean {
+    return this.started && !this.stopping && this.client.isReady();
   }
 
   async postDigest(
@@ -159,17 +146,26 @@ export class DiscordPlatform implements ChatPlatform {
     message: OutgoingMessage,
     options: PostDigestOptions,
   ): Promise<{ messageIds: string[] }> {
-    if (channel.platform !== 'discord' || !/^\d{1,20}$/.test(channel.channelId)) {
-      throw new PlatformError(
-        'discord',
-        'unknown_channel',
-        `not a Discord channel: ${channel.platform}:${channel.channelId}`,
-        {
-          permanent: true,
-        },
-      );
-    }
     return postDigest(this.client.rest, this.log, channel, message, options);
+  }
+
+  /**
+   * Discord documents `channel_id` on interactions and marks the `channel` object optional, but discord.js takes the
+   * channel only from `channel.id`: keep `channel_id` of a payload without `channel`, for the router.
+   * NOTE: wraps discord.js's internal InteractionCreate action (the function its gateway handler calls); the
+   * version is pinned in package-lock.json.
+   */
+  private keepRawChannelIds(): void {
+    const action = (this.client as unknown as { actions: { InteractionCreate: { handle(data: unknown): unknown } } })
+      .actions.InteractionCreate;
+    const handle = action.handle.bind(action);
+    action.handle = (data: unknown) => {
+      const d = data as { id?: unknown; channel?: unknown; channel_id?: unknown };
+      if (!d.channel && typeof d.id === 'string' && typeof d.channel_id === 'string') {
+        this.rawChannelIds.set(d.id, d.channel_id);
+      }
+      return handle(data);
+    };
   }
 
   /**
@@ -229,13 +225,4 @@ export class DiscordPlatform implements ChatPlatform {
       clearTimeout(timer);
     }
   }
-}
-
-/** The Discord adapter for a validated configuration. */
-export function createDiscordAdapter(
-  config: DiscordConfig,
-  log: Logger,
-  options: DiscordAdapterOptions = {},
-): DiscordPlatform {
-  return new DiscordPlatform(config, log, options);
 }

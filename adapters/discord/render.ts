@@ -8,7 +8,14 @@
  * the order of the message is kept; buttons go under the last message.
  */
 import { ButtonStyle, ComponentType } from 'discord.js';
-import { type Action, type Block, type OutgoingMessage, type PaperBlock, shortAuthors } from '../../src/index.js';
+import {
+  type Action,
+  type Block,
+  clip as cut,
+  type OutgoingMessage,
+  type PaperBlock,
+  shortAuthors,
+} from '../../src/index.js';
 import { COMPONENT_LIMITS, EMBED_LIMITS, MESSAGE_LIMITS } from './limits.js';
 
 /** An embed as sent to Discord (the subset we use of the API's embed object). */
@@ -53,22 +60,16 @@ export const TOPICS_MAX = 300;
 /** Hugging Face yellow, the embeds' side stripe. */
 export const PAPER_COLOR = 0xffd21e;
 
-const ELLIPSIS = '…';
-
 /**
- * `text` trimmed (Discord trims before counting) and cut to at most `max` characters, ending with "…" when cut.
- * Never splits a surrogate pair, and never leaves a dangling Markdown escape (`\`) before the ellipsis.
+ * `text` cut to at most `max` characters with an ellipsis (the core's clip), never leaving a dangling Markdown
+ * escape (`\`) before the ellipsis. Discord trims whitespace before counting, as clip does.
  */
 export function clip(text: string, max: number): string {
-  const trimmed = text.trim();
-  if (trimmed.length <= max) return trimmed;
-  let cut = trimmed.slice(0, Math.max(0, max - 1));
-  const last = cut.charCodeAt(cut.length - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-  cut = cut.trimEnd();
-  const backslashes = /\\+$/.exec(cut)?.[0].length ?? 0;
-  if (backslashes % 2 === 1) cut = cut.slice(0, -1);
-  return `${cut}${ELLIPSIS}`;
+  const clipped = cut(text, max);
+  if (clipped.length === text.trim().length) return clipped;
+  const body = clipped.slice(0, -1);
+  const backslashes = /\\+$/.exec(body)?.[0].length ?? 0;
+  return backslashes % 2 === 1 ? `${body.slice(0, -1)}…` : clipped;
 }
 
 /**
@@ -124,7 +125,7 @@ function repoName(url: string): string {
   }
 }
 
-/** One paper as an embed (product.md §5). */
+/** One paper as an embed: linked title, authors, TL;DR and links, facts as fields, thumbnail, id in the footer. */
 export function paperEmbed(p: PaperBlock): RenderedEmbed {
   const links = [link('arXiv', p.arxivUrl), link('PDF', p.pdfUrl), link('Project page', p.projectPage)].filter(
     (l): l is string => l !== undefined,
@@ -240,8 +241,8 @@ export function isValidCustomId(id: string): boolean {
 
 /** How to lay out a message. */
 export interface RenderOptions {
-  /** The first message holds only the text before the first paper (the digest's thread header). */
-  readonly headerAlone?: boolean | undefined;
+  /** A digest in a thread: the first message holds only the text before the first paper (the thread's header). */
+  readonly thread?: boolean | undefined;
 }
 
 /**
@@ -281,7 +282,7 @@ export function renderMessage(message: OutgoingMessage, options: RenderOptions =
   }
 
   const parts: RenderedMessage[] = chunks.map((content) => ({ content, allowed_mentions: { parse: [] } }));
-  let current: RenderedMessage | undefined = options.headerAlone ? undefined : parts.at(-1);
+  let current: RenderedMessage | undefined = options.thread ? undefined : parts.at(-1);
   for (const embed of units) {
     const embeds = current?.embeds ?? [];
     const total = embeds.reduce((n, e) => n + embedLength(e), 0);

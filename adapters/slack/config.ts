@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { BotError, configError, type Env } from '../../src/index.js';
+import type { SlackPacing } from './pacer.js';
 
 /** How Slack reaches the bot: a WebSocket the bot opens (Socket Mode), or HTTP requests to a public URL. */
 export type SlackTransport =
@@ -30,6 +31,8 @@ export interface SlackAdapterConfig {
   readonly managerIds: readonly string[];
   /** The Web API base URL (tests and proxies); Slack's own when unset. */
   readonly apiUrl: string | undefined;
+  /** Not from the environment: knobs for tests and benchmarks (a fake Slack's URL, faster pacing…). */
+  readonly options?: SlackAdapterOptions | undefined;
 }
 
 /** Every variable this adapter reads (for .env.example and error messages). */
@@ -186,4 +189,19 @@ export function parseSlackConfig(env: Env): SlackAdapterConfig | undefined {
     managerIds: c.SLACK_MANAGER_IDS,
     apiUrl: c.SLACK_API_URL,
   };
+}
+
+/** Not from the environment: what tests and benchmarks set (production leaves it empty). */
+export interface SlackAdapterOptions {
+  /** Web API base URL (a fake Slack in tests); else SLACK_API_URL, else Slack's. */
+  readonly slackApiUrl?: string | undefined;
+  /** HTTP port to listen on (0: any free port); default the configured SLACK_PORT. */
+  readonly port?: number | undefined;
+  /** Interface to listen on; default all. */
+  readonly host?: string | undefined;
+  readonly pacing?: Partial<SlackPacing> | undefined;
+  /** How long a users.info answer (admin/owner) is reused. */
+  readonly managerCacheTtlMs?: number | undefined;
+  /** How long a fetched installation is reused. */
+  readonly installationCacheTtlMs?: number | undefined;
 }

@@ -1,12 +1,13 @@
 /**
- * Bolt's InstallationStore on our database (table `slack_installations`), for the many-workspace OAuth mode.
+ * Bolt's InstallationStore on the platform's own state (the core's PlatformState port), for the many-workspace
+ * OAuth mode: `team:<T…>` for a workspace install, `org:<E…>` for an org-wide one (Bolt's rule: an org-wide install
+ * is found by its enterprise id, any other by the team id).
  */
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import { eq } from 'drizzle-orm';
-import { type Database, type Logger, slackInstallations } from '../../src/index.js';
+import type { Logger, PlatformState } from '../../src/index.js';
 
 export interface InstallationStoreOptions {
-  /** How long a fetched installation is reused before the database is asked again (Bolt fetches on every event). */
+  /** How long a fetched installation is reused before the store is asked again (Bolt fetches on every event). */
   readonly cacheTtlMs?: number | undefined;
   /**
    * The workspaces an org-wide installation covers (`auth.teams.list` with its token); used to find the token for
@@ -23,19 +24,26 @@ export interface BotCredentials {
   readonly installKey: string;
 }
 
+/** What is stored per installation. */
+interface StoredInstallation {
+  readonly teamId: string | null;
+  readonly enterpriseId: string | null;
+  readonly isEnterpriseInstall: boolean;
+  readonly installation: Installation;
+}
+
 interface Cached<T> {
   readonly value: T;
   readonly until: number;
 }
 
 /**
- * Stores one row per installation, keyed by team id, or enterprise id for an org-wide install (Bolt's rule), with
- * Bolt's Installation JSON. Fetches are cached briefly, since Bolt's authorize asks on every incoming request.
+ * Installations, with fetches cached briefly, since Bolt's authorize asks on every incoming request.
  *
  * NOTE: an installation holds tokens. Only ids are ever logged.
  */
-export class PgInstallationStore implements InstallationStore {
-  private readonly database: Database;
+export class SlackInstallationStore implements InstallationStore {
+  private readonly state: PlatformState;
   private readonly log: Logger;
   private readonly ttlMs: number;
   private readonly listTeams: InstallationStoreOptions['listTeams'];
@@ -43,8 +51,8 @@ export class PgInstallationStore implements InstallationStore {
   private readonly cache = new Map<string, Cached<Installation | undefined>>();
   private readonly orgTeams = new Map<string, Cached<ReadonlySet<string>>>();
 
-  constructor(database: Database, log: Logger, options: InstallationStoreOptions = {}) {
-    this.database = database;
+  constructor(state: PlatformState, log: Logger, options: InstallationStoreOptions = {}) {
+    this.state = state;
     this.log = log;
     this.ttlMs = options.cacheTtlMs ?? 60_000;
     this.listTeams = options.listTeams;
@@ -57,31 +65,19 @@ export class PgInstallationStore implements InstallationStore {
     const enterpriseId = installation.enterprise?.id;
     const teamId = installation.team?.id;
     const isEnterpriseInstall = installation.isEnterpriseInstall === true;
-    const installKey = isEnterpriseInstall ? enterpriseId : teamId;
-    if (!installKey) throw new Error('a Slack installation without a team or enterprise id cannot be stored');
-    const row = {
-      installKey,
+    const key = storageKey(isEnterpriseInstall, isEnterpriseInstall ? enterpriseId : teamId);
+    const stored: StoredInstallation = {
       teamId: teamId ?? null,
       enterpriseId: enterpriseId ?? null,
       isEnterpriseInstall,
-      installation: installation as unknown as Record<string, unknown>,
-      updatedAt: new Date(),
+      installation: installation as unknown as Installation,
     };
-    await this.database.db
-      .insert(slackInstallations)
-      .values(row)
-      .onConflictDoUpdate({
-        target: slackInstallations.installKey,
-        set: {
-          teamId: row.teamId,
-          enterpriseId: row.enterpriseId,
-          isEnterpriseInstall,
-          installation: row.installation,
-          updatedAt: row.updatedAt,
-        },
-      });
-    this.forget(installKey);
-    this.log.info({ installKey, teamId, enterpriseId, isEnterpriseInstall }, 'Slack installation stored');
+    await this.state.put(key, stored);
+    this.forget(key);
+    this.log.info(
+      { installKey: isEnterpriseInstall ? enterpriseId : teamId, teamId, enterpriseId, isEnterpriseInstall },
+      'Slack installation stored',
+    );
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v1' | 'v2', boolean>> {
@@ -93,7 +89,7 @@ export class PgInstallationStore implements InstallationStore {
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
     const key = keyOf(query);
-    await this.database.db.delete(slackInstallations).where(eq(slackInstallations.installKey, key));
+    await this.state.delete(key);
     this.forget(key);
     this.log.info({ installKey: key }, 'Slack installation deleted');
   }
@@ -103,39 +99,32 @@ export class PgInstallationStore implements InstallationStore {
    * own installation, else an org-wide installation that covers it. Undefined when PaperPulse is not installed there.
    */
   async botCredentials(teamId: string): Promise<BotCredentials | undefined> {
-    const own = await this.byKey(teamId);
+    const own = await this.byKey(storageKey(false, teamId));
     if (own?.bot?.token) return { botToken: own.bot.token, installKey: teamId };
     if (!this.listTeams) return undefined;
-    const orgs = await this.database.db
-      .select({ installKey: slackInstallations.installKey })
-      .from(slackInstallations)
-      .where(eq(slackInstallations.isEnterpriseInstall, true));
-    for (const { installKey } of orgs) {
-      const org = await this.byKey(installKey);
+    for (const { key } of await this.state.list<StoredInstallation>('org:')) {
+      const org = await this.byKey(key);
       const token = org?.bot?.token;
       if (!token) continue;
-      if ((await this.teamsOf(installKey, token)).has(teamId)) return { botToken: token, installKey };
+      if ((await this.teamsOf(key, token)).has(teamId)) return { botToken: token, installKey: key.slice(4) };
     }
     return undefined;
   }
 
-  private async teamsOf(installKey: string, token: string): Promise<ReadonlySet<string>> {
-    const cached = this.orgTeams.get(installKey);
+  private async teamsOf(key: string, token: string): Promise<ReadonlySet<string>> {
+    const cached = this.orgTeams.get(key);
     if (cached && cached.until > this.now()) return cached.value;
     const teams = new Set(await this.listTeams!(token));
     // Workspaces join an org install over time: re-ask every ten minutes.
-    this.orgTeams.set(installKey, { value: teams, until: this.now() + 10 * 60_000 });
+    this.orgTeams.set(key, { value: teams, until: this.now() + 10 * 60_000 });
     return teams;
   }
 
   private async byKey(key: string): Promise<Installation | undefined> {
     const cached = this.cache.get(key);
     if (cached && cached.until > this.now()) return cached.value;
-    const [row] = await this.database.db
-      .select({ installation: slackInstallations.installation })
-      .from(slackInstallations)
-      .where(eq(slackInstallations.installKey, key));
-    const installation = row ? (row.installation as unknown as Installation) : undefined;
+    const stored = await this.state.get<StoredInstallation>(key);
+    const installation = stored?.installation;
     this.cache.set(key, { value: installation, until: this.now() + this.ttlMs });
     return installation;
   }
@@ -146,9 +135,11 @@ export class PgInstallationStore implements InstallationStore {
   }
 }
 
-/** Bolt's rule: an org-wide install is found by its enterprise id, any other by the team id. */
+function storageKey(isEnterpriseInstall: boolean, id: string | undefined): string {
+  if (!id) throw new Error('a Slack installation without a team or enterprise id cannot be stored');
+  return `${isEnterpriseInstall ? 'org' : 'team'}:${id}`;
+}
+
 function keyOf(query: InstallationQuery<boolean>): string {
-  const key = query.isEnterpriseInstall ? query.enterpriseId : query.teamId;
-  if (!key) throw new Error('a Slack installation query needs a team id (or an enterprise id for an org install)');
-  return key;
+  return storageKey(query.isEnterpriseInstall === true, query.isEnterpriseInstall ? query.enterpriseId : query.teamId);
 }

@@ -1,7 +1,8 @@
 /**
  * Slack's message and Block Kit limits, and the budgets PaperPulse keeps under them.
  *
- * Sources: https://docs.slack.dev/reference/block-kit/blocks and the @slack/types JSDoc (platform-facts §B5).
+ * Sources: https://docs.slack.dev/reference/block-kit/blocks and the @slack/types JSDoc
+ * (slackapi/node-slack-sdk packages/types/src/block-kit/blocks.ts and block-elements.ts).
  * Every length is in UTF-16 code units (JavaScript's `length`), which is never less than Slack's character count.
  */
 export const SLACK_LIMITS = {

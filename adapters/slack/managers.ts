@@ -1,5 +1,5 @@
 /**
- * Who may change a channel's settings on Slack (product.md §4): workspace admins and owners, and the user ids in
+ * Who may change a channel's settings on Slack: workspace admins and owners, and the user ids in
  * SLACK_MANAGER_IDS.
  */
 import type { Logger } from '../../src/index.js';

@@ -4,7 +4,8 @@
  */
 import {
   type CliCommand,
-  type CommandDefinition,
+  type CommandSpec,
+  clip,
   createPapersCommands,
   EXIT,
   stringOption,
@@ -35,7 +36,7 @@ export interface ManifestOptions {
   readonly mode: { readonly kind: 'socket' } | { readonly kind: 'http'; readonly baseUrl: string };
   /** Installing to many workspaces: the public base URL of /slack/oauth_redirect (HTTP mode: the same base URL). */
   readonly oauthBaseUrl?: string | undefined;
-  readonly commands: readonly CommandDefinition[];
+  readonly commands: readonly CommandSpec[];
 }
 
 /** The manifest as a plain object (JSON-ready). */
@@ -104,7 +105,6 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 // A JSON string is a valid YAML double-quoted scalar.
 const scalar = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
-const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 const isPublicUrl = (url: string) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(url);
 

@@ -1,6 +1,7 @@
 /**
  * Outbound pacing for chat.postMessage: about one message per second per channel, a cap per workspace, and a
- * workspace-wide pause after a 429, each workspace on its own (platform-facts §B4). One workspace being slow or
+ * workspace-wide pause after a 429, each workspace on its own (https://docs.slack.dev/apis/web-api/rate-limits:
+ * chat.postMessage "1 per second per channel, short bursts allowed"). One workspace being slow or
  * rate limited never delays another: they share nothing.
  */
 

@@ -1,100 +1,73 @@
 /**
- * The Slack platform: a Bolt app (Socket Mode or HTTP) that routes `/papers` and button presses into the core, and
- * a digest poster on @slack/web-api clients paced per channel and per workspace. Transport only: the core decides
+ * The Slack platform: a Bolt app (Socket Mode or HTTP) that routes `/papers` and button presses into the core
+ * (inbound.ts), and a digest poster paced per channel and per workspace (post.ts). Transport only: the core decides
  * every answer.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type AppOptions, type RespondFn, type types } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { App, type AppOptions } from '@slack/bolt';
 import {
   BotError,
   type ChannelRef,
   type ChatPlatform,
   type CommandDispatcher,
-  type CommandResult,
-  type Database,
   describeError,
   type Logger,
   type OutgoingMessage,
-  PlatformError,
+  type PlatformContext,
+  type PlatformTraits,
   type PostDigestOptions,
 } from '../../src/index.js';
+import { InFlight } from '../shared/in-flight.js';
 import { boltLogger } from './bolt-logger.js';
-import type { SlackAdapterConfig } from './config.js';
-import { CREDENTIAL_ERRORS, retryAfterSeconds, slackErrorCode, toPlatformError } from './errors.js';
-import { type BotCredentials, PgInstallationStore } from './installation-store.js';
-import { SLACK_BUDGET } from './limits.js';
-import { ManagerCheck, type SlackUserRoles } from './managers.js';
+import { SlackClients } from './clients.js';
+import type { SlackAdapterConfig, SlackAdapterOptions } from './config.js';
+import { CREDENTIAL_ERRORS, slackErrorCode, toPlatformError } from './errors.js';
+import { registerInbound, type Uninstalled } from './inbound.js';
+import { SlackInstallationStore } from './installation-store.js';
+import { ManagerCheck } from './managers.js';
 import { BOT_SCOPES } from './manifest.js';
-import { SlackPacer, type SlackPacing } from './pacer.js';
-import { hasImages, renderMessage, type SlackMessage, withoutImages } from './render.js';
-
-/** What tests and benchmarks inject; production leaves it empty. */
-export interface SlackAdapterDeps {
-  /** Web API base URL (a fake Slack in tests); else SLACK_API_URL, else Slack's. */
-  readonly slackApiUrl?: string | undefined;
-  /** HTTP port to listen on (0: any free port); default the configured SLACK_PORT. */
-  readonly port?: number | undefined;
-  /** Interface to listen on; default all. */
-  readonly host?: string | undefined;
-  readonly pacing?: Partial<SlackPacing> | undefined;
-  /** How long a users.info answer (admin/owner) is reused. */
-  readonly managerCacheTtlMs?: number | undefined;
-  /** How long a fetched installation is reused. */
-  readonly installationCacheTtlMs?: number | undefined;
-  /** stop() waits this long at most for commands being answered. */
-  readonly stopTimeoutMs?: number | undefined;
-}
-
-/** Where a command or button press came from. */
-interface Origin {
-  readonly teamId: string;
-  readonly channelId: string;
-  readonly userId: string;
-  readonly userName: string;
-  readonly botToken: string | undefined;
-}
-
-type Blocks = (types.KnownBlock | types.Block)[];
+import { SlackPacer } from './pacer.js';
+import { SlackPoster } from './post.js';
 
 export class SlackPlatform implements ChatPlatform {
-  readonly name = 'slack' as const;
+  readonly name = 'slack';
+  readonly traits: PlatformTraits;
   /** The installation store (OAuth mode only). */
-  readonly installations: PgInstallationStore | undefined;
+  readonly installations: SlackInstallationStore | undefined;
   private readonly config: SlackAdapterConfig;
+  private readonly options: SlackAdapterOptions;
   private readonly log: Logger;
-  private readonly deps: SlackAdapterDeps;
-  private readonly apiUrl: string | undefined;
-  private readonly pacer: SlackPacer;
+  private readonly clients: SlackClients;
+  private readonly poster: SlackPoster;
   private readonly managers: ManagerCheck;
-  private readonly clients = new Map<string, WebClient>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
   private app: App | undefined;
   private server: Server | undefined;
-  private workspaceKey = 'default';
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
 
-  constructor(config: SlackAdapterConfig, log: Logger, database: Database, deps: SlackAdapterDeps = {}) {
+  constructor(config: SlackAdapterConfig, context: Pick<PlatformContext, 'log' | 'state'>, traits: PlatformTraits) {
     this.config = config;
-    this.log = log;
-    this.deps = deps;
-    this.apiUrl = deps.slackApiUrl ?? config.apiUrl;
-    this.pacer = new SlackPacer(deps.pacing);
+    this.options = config.options ?? {};
+    this.log = context.log;
+    this.traits = traits;
+    this.clients = new SlackClients(config, this.log);
+    this.poster = new SlackPoster(this.clients, new SlackPacer(this.options.pacing), this.log);
     this.managers = new ManagerCheck({
       managerIds: config.managerIds,
-      fetchUser: (token, userId) => this.fetchUser(token, userId),
-      ttlMs: deps.managerCacheTtlMs,
-      log,
+      fetchUser: (token, userId) => this.clients.fetchUser(token, userId),
+      ttlMs: this.options.managerCacheTtlMs,
+      log: this.log,
     });
     this.installations =
       config.auth.kind === 'oauth'
-        ? new PgInstallationStore(database, log, {
-            cacheTtlMs: deps.installationCacheTtlMs,
-            listTeams: (token) => this.listOrgTeams(token),
+        ? new SlackInstallationStore(context.state, this.log, {
+            cacheTtlMs: this.options.installationCacheTtlMs,
+            listTeams: (token) => this.clients.listOrgTeams(token),
           })
         : undefined;
+    this.clients.installations = this.installations;
   }
 
   /** The port the HTTP receiver listens on (HTTP mode, after start). */
@@ -109,52 +82,46 @@ export class SlackPlatform implements ChatPlatform {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const limit = this.deps.stopTimeoutMs ?? 10_000;
-      const timeout = () => new Promise((resolve) => setTimeout(resolve, limit).unref());
-      // A start still connecting (Socket Mode retrying) is not waited for longer than the limit.
-      if (this.starting) await Promise.race([this.starting.catch(() => {}), timeout()]);
+      // A start still connecting (Socket Mode retrying) is not waited for longer than the grace period.
+      if (this.starting) {
+        const connecting = new InFlight();
+        void connecting.track(this.starting.catch(() => {}));
+        await connecting.drain();
+      }
       if (this.app) {
         await this.app.stop().catch((err: unknown) => this.log.warn({ err }, 'stopping the Slack app failed'));
       }
       // Commands already acknowledged get their answer before the database closes.
-      await Promise.race([Promise.allSettled([...this.inFlight]), timeout()]);
+      await this.inFlight.drain();
     })();
     return this.stopping;
   }
 
-  async postDigest(
+  /** Resolves when every command and button press received so far has been answered. */
+  whenIdle(): Promise<void> {
+    return this.inFlight.idle();
+  }
+
+  connected(): boolean {
+    return this.app !== undefined && !this.stopping;
+  }
+
+  postDigest(
     channel: ChannelRef,
     message: OutgoingMessage,
     options: PostDigestOptions,
   ): Promise<{ messageIds: string[] }> {
-    if (channel.platform !== 'slack') {
-      throw new PlatformError('slack', 'not_slack', `${channel.platform}:${channel.channelId} is not a Slack channel`, {
-        permanent: true,
-      });
-    }
-    const credentials = await this.credentialsFor(channel);
-    const parts = renderMessage(message, { thread: options.thread });
-    const ids = [...options.alreadyPosted];
-    for (let i = ids.length; i < parts.length; i++) {
-      // The first part is the thread root: every later part answers it.
-      const threadTs = options.thread && i > 0 ? ids[0] : undefined;
-      const ts = await this.postPart(credentials, channel, parts[i]!, threadTs);
-      ids.push(ts);
-      await options.onPosted(ts);
-    }
-    return { messageIds: ids };
+    return this.poster.postDigest(channel, message, options);
   }
-
-  // --- start-up ---
 
   private async startApp(dispatcher: CommandDispatcher): Promise<void> {
     const { auth, transport } = this.config;
-    const logger = boltLogger(this.log);
+    const apiUrl = this.clients.slackApiUrl;
     const options: AppOptions = {
-      logger,
+      logger: boltLogger(this.log),
       // A fresh object: Bolt writes its logger into it. No retryConfig: Socket Mode's reconnects rely on the
       // default one being patient.
-      clientOptions: { ...(this.apiUrl ? { slackApiUrl: this.apiUrl } : {}), timeout: 30_000 },
+      clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), timeout: 30_000 },
       convoStore: false,
       customRoutes: [
         {
@@ -169,7 +136,7 @@ export class SlackPlatform implements ChatPlatform {
     };
     if (auth.kind === 'token') {
       const identity = await this.verifyBotToken(auth.botToken);
-      this.workspaceKey = identity.teamId ?? 'default';
+      this.clients.workspaceKey = identity.teamId ?? 'default';
       Object.assign(options, {
         token: auth.botToken,
         botId: identity.botId,
@@ -189,7 +156,7 @@ export class SlackPlatform implements ChatPlatform {
           // /slack/install sends the browser straight to Slack's consent page.
           directInstall: true,
           ...(auth.redirectUri ? { redirectUriPath: new URL(auth.redirectUri).pathname } : {}),
-          ...(transport.kind === 'socket' ? { port: this.deps.port ?? this.config.port } : {}),
+          ...(transport.kind === 'socket' ? { port: this.options.port ?? this.config.port } : {}),
         },
       });
     }
@@ -203,15 +170,21 @@ export class SlackPlatform implements ChatPlatform {
     app.error(async (err) => {
       this.log.warn({ err: { name: err.name, code: err.code, message: err.message } }, 'Slack request failed');
     });
-    this.register(app, dispatcher);
+    registerInbound(app, {
+      dispatcher,
+      log: this.log,
+      managers: this.managers,
+      inFlight: this.inFlight,
+      onUninstalled: (context, reason) => this.forgetInstallation(context, reason),
+    });
     this.app = app;
     try {
       if (transport.kind === 'socket') {
         await app.start();
         this.log.info({ mode: 'socket', auth: auth.kind }, 'Slack connected (Socket Mode)');
       } else {
-        const port = this.deps.port ?? this.config.port;
-        this.server = (await app.start({ port, ...(this.deps.host ? { host: this.deps.host } : {}) })) as Server;
+        const port = this.options.port ?? this.config.port;
+        this.server = (await app.start({ port, ...(this.options.host ? { host: this.options.host } : {}) })) as Server;
         this.log.info({ mode: 'http', port: this.port, auth: auth.kind }, 'Slack HTTP receiver listening');
       }
     } catch (err) {
@@ -223,7 +196,7 @@ export class SlackPlatform implements ChatPlatform {
   /** auth.test on the bot token: a rejected token stops the start with one line naming SLACK_BOT_TOKEN. */
   private async verifyBotToken(token: string): Promise<{ botId?: string; botUserId?: string; teamId?: string }> {
     try {
-      const result = await this.clientFor(token).auth.test();
+      const result = await this.clients.clientFor(token).auth.test();
       return {
         ...(result.bot_id ? { botId: result.bot_id } : {}),
         ...(result.user_id ? { botUserId: result.user_id } : {}),
@@ -240,7 +213,9 @@ export class SlackPlatform implements ChatPlatform {
       throw new BotError(
         `cannot check SLACK_BOT_TOKEN with Slack: ${toPlatformError(err, 'auth.test').message}`,
         'PLATFORM_ERROR',
-        { cause: err },
+        {
+          cause: err,
+        },
       );
     }
   }
@@ -255,7 +230,7 @@ export class SlackPlatform implements ChatPlatform {
     }
     if ((err as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE') {
       return new BotError(
-        `SLACK_PORT ${this.deps.port ?? this.config.port} is already in use: choose another port`,
+        `SLACK_PORT ${this.options.port ?? this.config.port} is already in use: choose another port`,
         'CONFIG_INVALID',
       );
     }
@@ -265,286 +240,21 @@ export class SlackPlatform implements ChatPlatform {
     });
   }
 
-  // --- incoming: commands, buttons, events ---
-
-  private register(app: App, dispatcher: CommandDispatcher): void {
-    // Whatever the command is called in this workspace (/papers by default): the app only receives its own.
-    app.command(/^\/.+/, async ({ command, ack, respond, context }) => {
-      await ack();
-      await this.track(
-        this.onCommand(
-          dispatcher,
-          respond,
-          {
-            teamId: command.team_id,
-            channelId: command.channel_id,
-            userId: command.user_id,
-            userName: command.user_name || command.user_id,
-            botToken: context.botToken,
-          },
-          command.text ?? '',
-        ),
-      );
-    });
-
-    app.action({ type: 'block_actions' }, async ({ ack, body, action, respond, context }) => {
-      await ack();
-      const value = 'value' in action && typeof action.value === 'string' ? action.value : action.action_id;
-      const teamId = body.team?.id ?? body.user.team_id ?? context.teamId ?? '';
-      const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
-      await this.track(
-        this.onAction(dispatcher, respond, value, {
-          teamId,
-          channelId,
-          userId: body.user.id,
-          userName: body.user.username ?? body.user.name ?? body.user.id,
-          botToken: context.botToken,
-        }),
-      );
-    });
-
-    app.event('app_uninstalled', async ({ context }) => {
-      await this.track(this.forgetInstallation(context, 'app_uninstalled'));
-    });
-    app.event('tokens_revoked', async ({ event, context }) => {
-      // Only a revoked bot token matters: user tokens are not used.
-      if ((event.tokens.bot ?? []).length > 0) await this.track(this.forgetInstallation(context, 'tokens_revoked'));
-    });
-  }
-
-  private async onCommand(dispatcher: CommandDispatcher, respond: RespondFn, from: Origin, raw: string) {
-    // The first word is the subcommand, the rest its text: the same split as the console.
-    const rest = raw.trim();
-    const command = rest.split(/\s+/)[0] || 'help';
-    const text = rest.slice(command.length).trim();
-    const where = { command: command.slice(0, 40), team: from.teamId, channel: from.channelId, user: from.userId };
-    try {
-      const result = await dispatcher.dispatch({
-        platform: 'slack',
-        command,
-        input: { kind: 'text', text },
-        user: { id: from.userId, displayName: from.userName },
-        channel: { platform: 'slack', channelId: from.channelId, workspaceId: from.teamId },
-        isManager: await this.managers.isManager(from.teamId, from.userId, from.botToken),
-      });
-      await this.reply(respond, result, false, where);
-    } catch (err) {
-      this.log.error({ err, ...where }, 'Slack command failed');
-    }
-  }
-
-  private async onAction(dispatcher: CommandDispatcher, respond: RespondFn, actionId: string, from: Origin) {
-    const where = { action: actionId.slice(0, 60), team: from.teamId, channel: from.channelId, user: from.userId };
-    try {
-      const result = await dispatcher.dispatchAction({
-        platform: 'slack',
-        actionId,
-        user: { id: from.userId, displayName: from.userName },
-        channel: { platform: 'slack', channelId: from.channelId, workspaceId: from.teamId },
-        isManager: await this.managers.isManager(from.teamId, from.userId, from.botToken),
-      });
-      await this.reply(respond, result, true, where);
-    } catch (err) {
-      this.log.error({ err, ...where }, 'Slack button failed');
-    }
-  }
-
-  /** Sends a result through the response_url: ephemeral unless the command made it public. */
-  private async reply(respond: RespondFn, result: CommandResult, isAction: boolean, where: object): Promise<void> {
-    const parts = renderMessage(result.message).slice(0, SLACK_BUDGET.responseParts);
-    for (const part of parts) {
-      try {
-        await respond({
-          response_type: result.ephemeral ? 'ephemeral' : 'in_channel',
-          text: part.text,
-          blocks: part.blocks as unknown as Blocks,
-          // A button's answer is a new message: the page with the button stays as it was.
-          ...(isAction ? { replace_original: false } : {}),
-        });
-      } catch (err) {
-        this.log.warn({ err: describeError(err), ...where }, 'could not answer through response_url');
-        return;
-      }
-    }
-  }
-
-  private async forgetInstallation(
-    context: {
-      teamId?: string | undefined;
-      enterpriseId?: string | undefined;
-      isEnterpriseInstall?: boolean | undefined;
-    },
-    reason: string,
-  ): Promise<void> {
+  private async forgetInstallation(context: Uninstalled, reason: string): Promise<void> {
     const where = { team: context.teamId, enterprise: context.enterpriseId, reason };
     if (!this.installations) {
       this.log.warn(where, 'PaperPulse was uninstalled from the Slack workspace of SLACK_BOT_TOKEN');
       return;
     }
     try {
-      const isEnterpriseInstall = context.isEnterpriseInstall === true;
       await this.installations.deleteInstallation({
         teamId: context.teamId,
         enterpriseId: context.enterpriseId,
-        isEnterpriseInstall,
+        isEnterpriseInstall: context.isEnterpriseInstall === true,
       } as never);
       this.log.info(where, 'Slack installation removed');
     } catch (err) {
       this.log.error({ err, ...where }, 'could not remove a Slack installation');
     }
-  }
-
-  /** Runs `work` as part of what stop() waits for. Never rejects. */
-  private track(work: Promise<void>): Promise<void> {
-    const tracked = work.catch((err: unknown) => this.log.error({ err }, 'Slack handler failed'));
-    this.inFlight.add(tracked);
-    void tracked.finally(() => this.inFlight.delete(tracked));
-    return tracked;
-  }
-
-  // --- outgoing: digests ---
-
-  private async credentialsFor(channel: ChannelRef): Promise<BotCredentials> {
-    const { auth } = this.config;
-    if (auth.kind === 'token') return { botToken: auth.botToken, installKey: this.workspaceKey };
-    const teamId = channel.workspaceId;
-    if (!teamId) {
-      throw new PlatformError(
-        'slack',
-        'no_workspace',
-        `slack:${channel.channelId} has no workspace id to find its token`,
-        {
-          permanent: true,
-        },
-      );
-    }
-    let found: BotCredentials | undefined;
-    try {
-      found = await this.installations!.botCredentials(teamId);
-    } catch (err) {
-      throw new PlatformError(
-        'slack',
-        'installation_lookup_failed',
-        `looking up the installation of ${teamId} failed`,
-        {
-          permanent: false,
-          cause: err,
-        },
-      );
-    }
-    if (!found) {
-      throw new PlatformError('slack', 'not_installed', `PaperPulse is not installed in Slack workspace ${teamId}`, {
-        permanent: true,
-      });
-    }
-    return found;
-  }
-
-  /** Posts one part, paced; waits out 429s (up to the pacing limits), and retries once without images. */
-  private async postPart(
-    credentials: BotCredentials,
-    channel: ChannelRef,
-    first: SlackMessage,
-    threadTs: string | undefined,
-  ): Promise<string> {
-    const { pacing } = this.pacer;
-    const pacer = this.pacer.workspace(credentials.installKey);
-    const client = this.clientFor(credentials.botToken);
-    const what = `chat.postMessage to slack:${channel.channelId}`;
-    let part = first;
-    let rateLimited = 0;
-    for (;;) {
-      const pausedMs = pacer.pausedForMs();
-      if (pausedMs > pacing.maxRateLimitWaitMs) {
-        // Waiting here would hold one of the core's delivery workers; it retries after the pause instead.
-        throw new PlatformError(
-          'slack',
-          'ratelimited',
-          `${what}: the workspace is rate limited for ${Math.ceil(pausedMs)} ms`,
-          {
-            permanent: false,
-            retryAfterMs: Math.ceil(pausedMs),
-          },
-        );
-      }
-      const release = await pacer.acquire(channel.channelId);
-      try {
-        const result = await client.chat.postMessage({
-          channel: channel.channelId,
-          text: part.text,
-          blocks: part.blocks as unknown as Blocks,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
-          // Links to Hugging Face and arXiv would each unfurl into a preview: the cards already show them.
-          unfurl_links: false,
-          unfurl_media: false,
-        });
-        if (!result.ts)
-          throw new PlatformError('slack', 'no_ts', `${what} answered without a message ts`, { permanent: false });
-        return result.ts;
-      } catch (err) {
-        const retryAfter = retryAfterSeconds(err);
-        if (retryAfter !== undefined) {
-          const waitMs = Math.max(retryAfter, 1) * pacing.retryAfterUnitMs;
-          // Slack's limit may be the workspace's: nothing goes to this workspace until Retry-After has passed.
-          pacer.pause(waitMs);
-          if (waitMs <= pacing.maxRateLimitWaitMs && ++rateLimited <= pacing.maxRateLimitRetries) {
-            this.log.info(
-              { channel: channel.channelId, workspace: credentials.installKey, waitMs },
-              'Slack rate limit: waiting',
-            );
-            continue;
-          }
-          throw toPlatformError(err, what, { retryAfterUnitMs: pacing.retryAfterUnitMs });
-        }
-        if (slackErrorCode(err) === 'invalid_blocks' && hasImages(part)) {
-          // Slack refuses a message whose image it could not download: the card is worth more than its picture.
-          this.log.warn({ channel: channel.channelId }, 'Slack refused the blocks; posting without thumbnails');
-          part = withoutImages(part);
-          continue;
-        }
-        throw toPlatformError(err, what);
-      } finally {
-        release();
-      }
-    }
-  }
-
-  // --- Web API clients ---
-
-  /**
-   * One client per token, so one workspace's requests never queue behind another's. No retries inside the client:
-   * 429s are handled by the pacer (WebClient would pause its whole queue), the rest by the core's retry schedule.
-   */
-  private clientFor(token: string): WebClient {
-    let client = this.clients.get(token);
-    if (!client) {
-      const options: WebClientOptions = {
-        logger: boltLogger(this.log),
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        timeout: 30_000,
-        ...(this.apiUrl ? { slackApiUrl: this.apiUrl } : {}),
-      };
-      client = new WebClient(token, options);
-      this.clients.set(token, client);
-    }
-    return client;
-  }
-
-  private async fetchUser(token: string, userId: string): Promise<SlackUserRoles | undefined> {
-    const result = await this.clientFor(token).users.info({ user: userId });
-    return result.user;
-  }
-
-  /** The workspaces an org-wide installation covers (auth.teams.list, all pages). */
-  private async listOrgTeams(token: string): Promise<string[]> {
-    const teams: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.clientFor(token).auth.teams.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const team of page.teams ?? []) if (team.id) teams.push(team.id);
-      cursor = page.response_metadata?.next_cursor || undefined;
-    } while (cursor);
-    return teams;
   }
 }

@@ -5,6 +5,7 @@
  */
 import {
   type Block,
+  clip,
   type NoteBlock,
   type OutgoingMessage,
   type PaperBlock,
@@ -186,7 +187,7 @@ export function renderPaper(p: PaperBlock, images = true): SlackBlock[] {
   ];
   const elements: SlackText[] = [{ type: 'mrkdwn', text: joinWithin(facts, ' · ', SLACK_LIMITS.contextElementText) }];
   if (p.topics.length > 0) {
-    const names = p.topics.map((t) => plainCut(t, SLACK_BUDGET.topicName));
+    const names = p.topics.map((t) => clip(t, SLACK_BUDGET.topicName));
     elements.push({ type: 'mrkdwn', text: `Topics: ${mrkdwn(names.join(', '), SLACK_BUDGET.paperTopics)}` });
   }
   return [card, { type: 'context', elements }];
@@ -302,7 +303,10 @@ function chunkText(text: string): string[] {
   return chunks.filter((c) => c.trim());
 }
 
-/** Escapes Slack's three control characters (the only ones Slack decodes: platform-facts §B5). */
+/**
+ * Escapes Slack's three control characters, the only ones Slack decodes
+ * (https://api.slack.com/reference/surfaces/formatting#escaping).
+ */
 export function escapeEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -348,18 +352,7 @@ export function mrkdwn(text: string, max: number): string {
 
 /** plain_text (header, button, alt text) in at most `max` characters, cut with an ellipsis. */
 export function plain(text: string, max: number): string {
-  return plainCut(text.replace(/\s+/g, ' ').trim(), max);
-}
-
-function plainCut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cps = [...text];
-  let out = '';
-  for (const cp of cps) {
-    if (out.length + cp.length + ELLIPSIS.length > max) break;
-    out += cp;
-  }
-  return `${out.trimEnd()}${ELLIPSIS}`;
+  return clip(text.replace(/\s+/g, ' '), max);
 }
 
 /** Links longer than this are shown as their label only: a card must stay small. */

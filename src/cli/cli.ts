@@ -1,12 +1,19 @@
+/**
+ * The `paperpulse` command line: one runner for every command. Arguments are checked before anything is opened or
+ * loaded (a usage error costs no database), and the database is opened only by commands that ask for it.
+ */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { openPaperServices, type PaperServices } from '../app.js';
-import { type CoreConfig, type Env, loadConfig } from '../config.js';
+import type { App } from '../app.js';
+import type { CoreConfig, Env } from '../config.js';
 import { BotError, describeError, UserError } from '../errors.js';
-import { createLogger, type Logger, type LogLevel } from '../logger.js';
+import type { Logger, LogLevel } from '../logger.js';
+import type { PlatformRegistry } from '../ports/platform.js';
+import { nearest } from '../text.js';
+import { type Colors, colorsFor } from './colors.js';
 
-/** Where the CLI reads and writes; a real process in production, buffers in tests. */
+/** Where the CLI reads and writes; the real process in production, buffers in tests. */
 export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
+  readonly stdout: { write(text: string): unknown; isTTY?: boolean | undefined };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean | undefined };
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean | undefined };
   readonly env: Env;
@@ -24,8 +31,12 @@ export interface CliContext {
   readonly io: CliIo;
   readonly config: CoreConfig;
   readonly log: Logger;
-  /** Opens the database (migrating it) and the services; closed by the CLI when the command ends. */
-  services(): Promise<PaperServices>;
+  /** Colours for output on a terminal (none when NO_COLOR is set or output is not a terminal). */
+  readonly colors: Colors;
+  /** The platforms this installation knows. */
+  readonly platforms: PlatformRegistry;
+  /** Opens the database (migrating it) and the core; closed by the runner when the command ends. */
+  app(): Promise<App>;
 }
 
 /** One `paperpulse <name>` command. */
@@ -41,8 +52,13 @@ export interface CliCommand {
   readonly positionals?: { readonly min: number; readonly max: number } | undefined;
   /** Log level when LOG_LEVEL is unset; commands default to warn, the bot to info. */
   readonly defaultLogLevel?: LogLevel | ((env: Env) => LogLevel) | undefined;
-  /** JSON log lines (a service) instead of readable ones (a person at a terminal). */
-  readonly jsonLogs?: ((env: Env) => boolean) | undefined;
+  /**
+   * A service (the bot): JSON log lines unless a person is at a terminal. Other commands are run by people and log
+   * readable lines. LOG_FORMAT overrides both.
+   */
+  readonly service?: boolean | undefined;
+  /** Checks the arguments before anything is loaded or opened. @throws UsageError */
+  validate?(args: CliArgs): void;
   /** Returns the exit code. */
   run(ctx: CliContext): Promise<number>;
 }
@@ -56,42 +72,57 @@ export class UsageError extends UserError {
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
+export interface CliSetup {
+  readonly commands: readonly CliCommand[];
+  readonly platforms: PlatformRegistry;
+  /** `paperpulse --version`. */
+  readonly version: string;
+}
+
 /**
  * Runs `paperpulse <command> …`. Never throws: every failure becomes one line on stderr and an exit code
  * (0 success, 1 runtime failure, 2 usage error).
  */
-export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CliCommand[]): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, setup: CliSetup): Promise<number> {
+  const { commands } = setup;
+  const colors = colorsFor(io.stdout, io.env);
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`paperpulse ${setup.version}\n`);
+    return EXIT.ok;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(generalHelp(commands));
+    const topic = name === 'help' ? rest[0] : undefined;
+    const command = topic ? commands.find((c) => c.name === topic) : undefined;
+    io.stdout.write(command ? commandHelp(command, colors) : generalHelp(commands, setup.version, colors));
     return name ? EXIT.ok : EXIT.usage;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`paperpulse: unknown command "${name}"; run paperpulse --help for the list\n`);
+    const near = nearest(
+      name,
+      commands.map((c) => c.name),
+    );
+    io.stderr.write(
+      `paperpulse: unknown command "${name}"${near ? `; did you mean "${near}"?` : ''} (paperpulse --help lists them)\n`,
+    );
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(commandHelp(command));
+    io.stdout.write(commandHelp(command, colors));
     return EXIT.ok;
   }
   let args: CliArgs;
   try {
-    const parsed = parseArgs({
-      args: [...rest],
-      options: command.options ?? {},
-      allowPositionals: true,
-      strict: true,
-    });
-    args = { values: parsed.values as CliArgs['values'], positionals: parsed.positionals };
-    const { min, max } = command.positionals ?? { min: 0, max: 0 };
-    if (args.positionals.length < min) throw new UsageError('missing argument');
-    if (args.positionals.length > max) throw new UsageError(`unexpected argument "${args.positionals[max]}"`);
+    args = parseCommandArgs(command, rest);
+    command.validate?.(args);
   } catch (err) {
-    io.stderr.write(`paperpulse ${name}: ${usageMessage(err)}\nusage: ${command.usage}\n`);
+    io.stderr.write(`paperpulse ${name}: ${usageMessage(err, command)}\nusage: ${command.usage}\n`);
     return EXIT.usage;
   }
 
+  // Only now is anything loaded: the configuration, the logger, and (when the command asks) the database.
+  const [{ loadConfig }, { createLogger }] = await Promise.all([import('../config.js'), import('../logger.js')]);
   let config: CoreConfig;
   try {
     config = loadConfig(io.env);
@@ -101,16 +132,23 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   }
   const fallbackLevel =
     typeof command.defaultLogLevel === 'function' ? command.defaultLogLevel(io.env) : command.defaultLogLevel;
-  const log = createLogger(config.logLevel ?? fallbackLevel ?? 'warn', { human: !command.jsonLogs?.(io.env) });
-  let services: PaperServices | undefined;
+  const terminal = io.stderr.isTTY === true || io.stdout.isTTY === true;
+  const human = config.logFormat ? config.logFormat === 'pretty' : !command.service || terminal;
+  const log = createLogger(config.logLevel ?? fallbackLevel ?? 'warn', {
+    human,
+    write: (line) => io.stderr.write(`${line}\n`),
+  });
+  let app: Promise<App> | undefined;
   const ctx: CliContext = {
     args,
     io,
     config,
     log,
-    services: async () => {
-      services ??= await openPaperServices({ config, log });
-      return services;
+    colors,
+    platforms: setup.platforms,
+    app: () => {
+      app ??= import('../app.js').then(({ openApp }) => openApp({ config, log }));
+      return app;
     },
   };
   try {
@@ -121,38 +159,58 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     if (!(err instanceof BotError)) log.debug({ err }, 'command failed');
     return usage ? EXIT.usage : EXIT.failure;
   } finally {
-    await services?.database.close();
+    if (app) await (await app.catch(() => undefined))?.close();
   }
 }
 
-function usageMessage(err: unknown): string {
+/** Parses and counts a command's arguments. @throws UsageError */
+function parseCommandArgs(command: CliCommand, rest: readonly string[]): CliArgs {
+  const parsed = parseArgs({ args: [...rest], options: command.options ?? {}, allowPositionals: true, strict: true });
+  const args = { values: parsed.values as CliArgs['values'], positionals: parsed.positionals };
+  const { min, max } = command.positionals ?? { min: 0, max: 0 };
+  if (args.positionals.length < min) throw new UsageError('missing argument');
+  if (args.positionals.length > max) throw new UsageError(`unexpected argument "${args.positionals[max]}"`);
+  return args;
+}
+
+function usageMessage(err: unknown, command: CliCommand): string {
   if (err instanceof UsageError) return err.message;
-  // node:util parseArgs errors: "Unknown option '--x'. …" → keep the first sentence.
+  const code = (err as { code?: string }).code;
   const message = err instanceof Error ? err.message : String(err);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const given = /'(-{1,2}[^']+)'/.exec(message)?.[1] ?? '';
+    const near = nearest(given.replace(/^-+/, ''), Object.keys(command.options ?? {}));
+    return `unknown option ${given}${near ? `; did you mean --${near}?` : ''}`;
+  }
+  // node:util parseArgs errors: "Option '--limit <value>' argument missing. …" → keep the first sentence.
   return message.split(/\.\s/)[0]!.replace(/\.$/, '');
 }
 
-function generalHelp(commands: readonly CliCommand[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+function generalHelp(commands: readonly CliCommand[], version: string, c: Colors): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
   return [
-    'PaperPulse: Hugging Face Daily Papers in your team chat.',
+    `${c.bold('PaperPulse')} ${version}: Hugging Face Daily Papers in your team chat.`,
     '',
-    'usage: paperpulse <command> [options]   (paperpulse <command> --help for details)',
+    `usage: paperpulse <command> [options]   (paperpulse <command> --help for details)`,
     '',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((command) => `  ${c.cyan(command.name.padEnd(width))}  ${command.summary}`),
     '',
-    'Configuration comes from the environment (see .env.example). Exit codes: 0 ok, 1 failure, 2 usage error.',
+    'Configuration comes from the environment and ./.env (see .env.example). Exit codes: 0 ok, 1 failure, 2 usage error.',
     '',
   ].join('\n');
 }
 
-function commandHelp(command: CliCommand): string {
-  return [`usage: ${command.usage}`, '', command.summary, ...(command.details ? ['', command.details] : []), ''].join(
-    '\n',
-  );
+function commandHelp(command: CliCommand, c: Colors): string {
+  return [
+    `usage: ${c.bold(command.usage)}`,
+    '',
+    command.summary,
+    ...(command.details ? ['', command.details] : []),
+    '',
+  ].join('\n');
 }
 
-/** A validated integer option, or the default. */
+/** A validated integer option, or the default. @throws UsageError */
 export function intOption(
   values: CliArgs['values'],
   name: string,

@@ -1,5 +1,5 @@
 import { suggestTimeZones } from '../domain/schedule.js';
-import type { AutocompleteRequest, Choice } from '../ports/command-dispatcher.js';
+import type { AutocompleteRequest, Choice } from '../ports/commands.js';
 import type { CoreServices } from './definition.js';
 
 /** Fixed values of the digest settings that have them. */

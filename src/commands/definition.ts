@@ -1,70 +1,69 @@
-import type { PaperServices } from '../app.js';
-import type { PgChannelRepository } from '../db/channel-repository.js';
-import type { PgContinuationRepository } from '../db/continuation-repository.js';
-import type { PgDeliveryRepository } from '../db/delivery-repository.js';
 import type { Logger } from '../logger.js';
 import type { OutgoingMessage } from '../messages/model.js';
-import type { CommandInvocation, OptionValue } from '../ports/command-dispatcher.js';
+import type { Clock } from '../ports/clock.js';
+import type { ActionInvocation, CommandInvocation, CommandSpec, OptionSpec, OptionValue } from '../ports/commands.js';
+import type { PlatformTraits } from '../ports/platform.js';
+import type { PaperSearch } from '../ports/search.js';
+import type { ChannelStore, ContinuationStore, DeliveryLedger, PaperStore } from '../ports/stores.js';
 import type { DigestService } from '../services/digest-service.js';
-
-/**
- * One option of a `/papers` subcommand. Discord gets it as a typed option; text input (Slack, console) is mapped
- * onto the options by the shared parser (parse.ts): each word goes to the first free option that `accepts` it,
- * and a `rest` option takes the remainder of the line as typed.
- */
-export interface OptionSpec {
-  readonly name: string;
-  readonly type: 'string' | 'integer' | 'boolean';
-  /** ≤100 characters (Discord's limit). */
-  readonly description: string;
-  readonly required?: boolean | undefined;
-  readonly min?: number | undefined;
-  readonly max?: number | undefined;
-  readonly maxLength?: number | undefined;
-  /** Allowed values, lowercase; matched case-insensitively. */
-  readonly choices?: readonly string[] | undefined;
-  /** Text input: this option takes the rest of the line. */
-  readonly rest?: boolean | undefined;
-  /** Text input: whether a word belongs to this option (default: by type and choices). */
-  readonly accepts?: ((word: string) => boolean) | undefined;
-  /** Suggestions come from the dispatcher's autocomplete. */
-  readonly autocomplete?: boolean | undefined;
-  /** Text input: a boolean set by this bare word at the end of the line (`public`). */
-  readonly flag?: string | undefined;
-}
+import type { IngestService } from '../services/ingest-service.js';
+import type { TrendingService } from '../services/trending-service.js';
 
 export type Args = Readonly<Record<string, OptionValue | undefined>>;
 
-/** What commands can use: the paper services plus channels, deliveries and digests. */
-export interface CoreServices extends PaperServices {
-  readonly channels: PgChannelRepository;
-  readonly deliveries: PgDeliveryRepository;
-  readonly continuations: PgContinuationRepository;
+/** What commands work with: the stores (through their ports) and the services built on them. */
+export interface CoreServices {
+  readonly papers: PaperStore;
+  readonly search: PaperSearch;
+  readonly channels: ChannelStore;
+  readonly deliveries: DeliveryLedger;
+  readonly continuations: ContinuationStore;
   readonly digests: DigestService;
+  readonly trending: TrendingService;
+  readonly ingest: IngestService;
+  readonly clock: Clock;
 }
 
 export interface CommandContext {
   readonly args: Args;
   readonly invocation: CommandInvocation;
   readonly services: CoreServices;
+  /** What the invoking platform declared about itself (button lifetime, threads…). */
+  readonly platform: PlatformTraits;
   readonly log: Logger;
   readonly now: Date;
 }
 
-/** What a command returns: a message, and whether only the caller sees it (default: unless `public`). */
-export type CommandOutput = OutgoingMessage | { readonly message: OutgoingMessage; readonly ephemeral: boolean };
+/**
+ * What a command returns: a message (only the caller sees it unless `public`), or a message with its visibility and
+ * the answer as data (what the CLI's `--json` prints).
+ */
+export type CommandOutput =
+  | OutgoingMessage
+  | { readonly message: OutgoingMessage; readonly ephemeral?: boolean | undefined; readonly data?: unknown };
 
-export interface CommandDefinition {
-  /** Subcommand under /papers: lowercase, identical on every platform. */
-  readonly name: string;
-  /** ≤100 characters: Discord's limit; also used by /papers help and the Slack manifest. */
-  readonly description: string;
-  /** `/papers search <query> [since:YYYY-MM-DD] …` */
-  readonly usage: string;
-  readonly options: readonly OptionSpec[];
+/** One `/papers` subcommand: its spec (data, for adapters) and what it does. */
+export interface CommandDefinition extends CommandSpec {
   /** Whether this call changes channel settings, which only channel managers may do. */
   managerOnly(args: Args): boolean;
   execute(ctx: CommandContext): Promise<CommandOutput>;
+}
+
+export interface ActionContext {
+  readonly invocation: ActionInvocation;
+  readonly services: CoreServices;
+  readonly platform: PlatformTraits;
+  readonly log: Logger;
+  readonly now: Date;
+}
+
+/**
+ * What a button does. Its `Action.id` is `prefix` followed by the button's own state (e.g. `more:` and the id of a
+ * stored continuation); the rest is validated by `run`, which answers a stale or forged id politely.
+ */
+export interface ActionDefinition {
+  readonly prefix: string;
+  run(rest: string, ctx: ActionContext): Promise<CommandOutput>;
 }
 
 /** The `public` option every read command has. */
@@ -76,4 +75,3 @@ export const publicOption: OptionSpec = {
 };
 
 export const never = () => false;
-export const always = () => true;

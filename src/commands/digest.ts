@@ -1,10 +1,11 @@
-import type { Channel, ChannelSettings } from '../domain/channel.js';
+import type { Channel, ChannelRef, ChannelSettings } from '../domain/channel.js';
 import { LIMITS } from '../domain/channel.js';
+import { formatDay, isIsoDate, isoWeekOf, isoWeekRange, toIsoDate } from '../domain/days.js';
 import { canonicalTimeZone, nextSlot, parsePostTime, suggestTimeZones, wallClock } from '../domain/schedule.js';
 import { UserError } from '../errors.js';
 import type { Block } from '../messages/model.js';
 import { message } from '../messages/plain-text.js';
-import type { ChannelRef } from '../ports/chat-platform.js';
+import type { CommandInvocation } from '../ports/commands.js';
 import { type Args, type CommandDefinition, type CoreServices, publicOption } from './definition.js';
 import { quote } from './parse.js';
 
@@ -27,7 +28,7 @@ export const digest: CommandDefinition = {
   name: 'digest',
   description: "Turn this channel's daily digest on or off, change its settings, or preview it",
   usage:
-    '/papers digest on|off | time HH:MM | timezone <IANA zone> | days weekdays|daily | size 1-25 | min-upvotes N | mode all|topics | weekly on|off | thread on|off | preview',
+    '/papers digest on|off | time HH:MM | timezone <IANA zone> | days weekdays|daily | size 1-25 | min-upvotes N | mode all|topics | weekly on|off | thread on|off | preview [YYYY-MM-DD | week [YYYY-Www]]',
   options: [
     { name: 'setting', type: 'string', description: 'What to change, or preview', required: true, choices: SETTINGS },
     {
@@ -41,10 +42,13 @@ export const digest: CommandDefinition = {
     publicOption,
   ],
   managerOnly: (args: Args) => args.setting !== 'preview',
-  async execute({ args, invocation, services, now }) {
+  async execute({ args, invocation, services, platform, now }) {
     const setting = args.setting as Setting;
     const value = typeof args.value === 'string' ? args.value.trim() : '';
-    if (setting === 'preview') return preview(invocation.channel, services, now);
+    if (setting === 'preview') return preview(invocation.channel, services, now, value);
+    if (setting === 'thread' && value.toLowerCase() === 'on' && !platform.threads) {
+      throw new UserError('Threads do not exist here, so the digest always posts directly in the channel.');
+    }
     if ((setting === 'on' || setting === 'off') && value) {
       throw new UserError(`digest ${setting} takes no value (got ${quote(value)}).`, { usage: digest.usage });
     }
@@ -73,9 +77,23 @@ export const digest: CommandDefinition = {
         text: 'It had been paused after repeated delivery failures; that is cleared.',
       });
     }
+    const problems = turnsPostingOn(setting, after) ? postingProblems(invocation, after) : undefined;
+    if (problems) blocks.push({ type: 'note', tone: 'warning', text: problems });
     return message(blocks);
   },
 };
+
+/** Whether this change makes the bot post where it did not before (the digest, or its thread, turned on). */
+function turnsPostingOn(setting: Setting, channel: Channel): boolean {
+  return (setting === 'on' && channel.digestEnabled) || (setting === 'thread' && channel.thread);
+}
+
+/** What the platform says would keep the digest from being posted here, as one sentence; undefined when nothing. */
+function postingProblems(invocation: CommandInvocation, channel: Channel): string | undefined {
+  const problems = invocation.postingProblems?.({ thread: channel.thread });
+  if (!problems || problems.missing.length === 0) return undefined;
+  return `I cannot post the digest in this channel yet: I am missing ${problems.missing.join(', ')} here. ${problems.fix}`;
+}
 
 function need(value: string, setting: string, example: string): string {
   if (!value)
@@ -194,13 +212,46 @@ function confirmation(setting: Exclude<Setting, 'preview'>, c: Channel, now: Dat
   }
 }
 
-async function preview(channelRef: ChannelRef, services: CoreServices, now: Date) {
+/**
+ * `digest preview [YYYY-MM-DD | week [YYYY-Www]]`: what the digest would post now, or for a given list (a day's
+ * digest) or week (the Monday recap), so the sample archive shows a digest whatever today's date is.
+ */
+async function preview(channelRef: ChannelRef, services: CoreServices, now: Date, value: string) {
   const channel = await services.channels.find(channelRef);
-  const period = await services.digests.dailyPeriod(now);
+  const off = channel.digestEnabled ? '' : ' (the digest is off in this channel)';
+  const words = value.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words[0] === 'week') {
+    const latest = await services.papers.latestListDate(toIsoDate(now));
+    const week = (words[1] ?? (latest ? isoWeekOf(latest) : isoWeekOf(toIsoDate(now)))).toUpperCase();
+    if (words.length > 2 || !isoWeekRange(week)) {
+      throw new UserError(
+        `digest preview week takes an ISO week such as ${isoWeekOf(toIsoDate(now))}, not ${quote(value)}.`,
+        {
+          usage: digest.usage,
+        },
+      );
+    }
+    const intro: Block = { type: 'note', tone: 'info', text: `Preview: the Monday recap of ${week}${off}.` };
+    const composed = await services.digests.composeWeekly(channel, week);
+    if (!composed.ok) return message([intro, { type: 'text', text: `Nothing would be posted: ${composed.reason}.` }]);
+    return message([intro, ...composed.digest.message.blocks]);
+  }
+  if (words.length > 1 || (words[0] !== undefined && !isIsoDate(words[0]))) {
+    throw new UserError(`digest preview takes a list date (YYYY-MM-DD) or week [YYYY-Www], not ${quote(value)}.`, {
+      usage: digest.usage,
+    });
+  }
+  const asked = words[0];
+  if (asked && asked > toIsoDate(now)) {
+    throw new UserError(`${asked} is in the future; the newest list is ${toIsoDate(now)}'s.`, { usage: digest.usage });
+  }
+  const period = asked ?? (await services.digests.dailyPeriod(now));
   const intro: Block = {
     type: 'note',
     tone: 'info',
-    text: `Preview: this is what the digest would post now${channel.digestEnabled ? '' : ' (the digest is off in this channel)'}.`,
+    text: asked
+      ? `Preview: the digest of the list of ${formatDay(asked)}${off}.`
+      : `Preview: this is what the digest would post now${off}.`,
   };
   if (!period) {
     const latest = await services.papers.latestListDate();
@@ -208,7 +259,7 @@ async function preview(channelRef: ChannelRef, services: CoreServices, now: Date
       intro,
       {
         type: 'text',
-        text: `Nothing would be posted: no closed Daily Papers list in the last few days${latest ? ` (the newest in the archive is ${latest})` : ''}.`,
+        text: `Nothing would be posted: no closed Daily Papers list in the last few days${latest ? ` (the newest in the archive is ${latest}; /papers digest preview ${latest} shows its digest)` : ''}.`,
       },
     ]);
   }

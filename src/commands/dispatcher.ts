@@ -1,9 +1,8 @@
+import { channelKey, type PlatformName } from '../domain/channel.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Block } from '../messages/model.js';
 import { message } from '../messages/plain-text.js';
-import type { PlatformName } from '../ports/chat-platform.js';
-import type { Clock } from '../ports/clock.js';
 import type {
   ActionInvocation,
   AutocompleteRequest,
@@ -11,83 +10,112 @@ import type {
   CommandDispatcher,
   CommandInvocation,
   CommandResult,
-} from '../ports/command-dispatcher.js';
+} from '../ports/commands.js';
+import type { PlatformTraits } from '../ports/platform.js';
 import { autocompleteOption } from './autocomplete.js';
-import { type Args, type CommandContext, type CommandOutput, type CoreServices, publicOption } from './definition.js';
-import { parseArgs, quote } from './parse.js';
+import type { Args, CommandContext, CommandOutput, CoreServices } from './definition.js';
+import { parseArgs, quote, splitCommandLine } from './parse.js';
 import type { CommandRegistry } from './registry.js';
-import { runMoreAction } from './search.js';
 
 export const GENERIC_FAILURE = 'Something went wrong on our side; it has been logged. Please try again in a moment.';
 
-/** Who counts as a channel manager, per platform (the adapter decides; this only explains it). */
-const MANAGERS: Record<PlatformName, string> = {
-  discord: 'members with the Manage Channels or Manage Server permission',
-  slack: 'workspace admins and owners, and the people this app was configured to trust',
-  console: 'the person at the terminal',
+/** What the core assumes of a platform that declared nothing (the CLI, a test double). */
+export const DEFAULT_TRAITS: PlatformTraits = {
+  managers: 'channel managers',
+  buttonTtlMs: 15 * 60_000,
+  threads: false,
 };
+
+export interface DispatcherDeps {
+  readonly registry: CommandRegistry;
+  readonly services: CoreServices;
+  /** What each platform declared about itself (who may manage a channel, how long buttons live). */
+  readonly traits: (platform: PlatformName) => PlatformTraits;
+  readonly log: Logger;
+}
 
 /**
  * The one place where user-facing failure text is produced. A user's mistake becomes a short, specific note plus
  * the usage line; anything else is logged with context and answered with a generic apology. Never throws.
  */
-export function createDispatcher(
-  registry: CommandRegistry,
-  services: CoreServices,
-  clock: Clock,
-  log: Logger,
-): CommandDispatcher {
+export function createDispatcher(deps: DispatcherDeps): CommandDispatcher {
+  const { registry, services, log } = deps;
   const run = async (
     context: { platform: PlatformName; command: string; userId: string; channel: string },
     work: () => Promise<{ output: CommandOutput; args: Args }>,
   ): Promise<CommandResult> => {
-    const started = Date.now();
+    const started = performance.now();
     try {
       const { output, args } = await work();
-      const result =
+      const result: CommandResult =
         'blocks' in output
           ? { message: output, ephemeral: args.public !== true, ok: true }
-          : { message: output.message, ephemeral: output.ephemeral, ok: true };
-      log.debug({ ...context, ms: Date.now() - started }, 'command answered');
+          : {
+              message: output.message,
+              ephemeral: output.ephemeral ?? args.public !== true,
+              ok: true,
+              ...(output.data !== undefined ? { data: output.data } : {}),
+            };
+      log.debug({ ...context, ms: Math.round(performance.now() - started) }, 'command answered');
       return result;
     } catch (err) {
       if (err instanceof UserError) {
         log.debug({ ...context, code: err.code, reason: err.message }, 'command refused');
         const blocks: Block[] = [{ type: 'note', tone: 'warning', text: err.message }];
         if (err.usage) blocks.push({ type: 'text', text: `Usage: ${err.usage}` });
-        return { message: message(blocks), ephemeral: true, ok: false };
+        return {
+          message: message(blocks),
+          ephemeral: true,
+          ok: false,
+          error: { code: err.code, message: err.message },
+        };
       }
       log.error({ err, ...context }, 'command failed');
-      return { message: message([{ type: 'note', tone: 'error', text: GENERIC_FAILURE }]), ephemeral: true, ok: false };
+      return {
+        message: message([{ type: 'note', tone: 'error', text: GENERIC_FAILURE }]),
+        ephemeral: true,
+        ok: false,
+        error: { code: 'INTERNAL', message: GENERIC_FAILURE },
+      };
     }
   };
+
+  const contextOf = (invocation: CommandInvocation | ActionInvocation, command: string) => ({
+    platform: invocation.channel.platform,
+    command: command.slice(0, 40),
+    userId: invocation.user.id,
+    channel: channelKey(invocation.channel),
+  });
 
   return {
     commands: registry.list,
 
     dispatch(invocation: CommandInvocation): Promise<CommandResult> {
-      const context = {
-        platform: invocation.platform,
-        command: String(invocation.command).slice(0, 40),
-        userId: invocation.user.id,
-        channel: `${invocation.channel.platform}:${invocation.channel.channelId}`,
-      };
-      return run(context, async () => {
-        const name = String(invocation.command).trim().toLowerCase();
+      const { input } = invocation;
+      const line = input.kind === 'line' ? splitCommandLine(input.text) : undefined;
+      const name = (line ? line.command || 'help' : input.kind === 'options' ? input.command : '').toLowerCase();
+      return run(contextOf(invocation, name), async () => {
         const def = registry.get(name);
         if (!def) {
-          throw new UserError(`${name ? quote(name) : 'That'} is not a /papers command.`, {
-            usage: `/papers ${registry.list.map((d) => d.name).join(' | ')} (see /papers help)`,
-          });
-        }
-        const args = parseArgs(def, invocation.input);
-        if (def.managerOnly(args) && !invocation.isManager) {
+          const near = registry.suggest(name);
           throw new UserError(
-            `Only channel managers can change this channel's settings: ${MANAGERS[invocation.platform]}.`,
-            { code: 'NOT_PERMITTED' },
+            `${name ? quote(name) : 'That'} is not a /papers command${near ? ` (did you mean /papers ${near}?)` : ''}.`,
+            { usage: `/papers ${registry.list.map((d) => d.name).join(' | ')} (see /papers help)` },
           );
         }
-        const ctx: CommandContext = { args, invocation, services, log, now: clock.now() };
+        const args = parseArgs(
+          def,
+          line
+            ? { kind: 'text', text: line.rest }
+            : { kind: 'options', values: input.kind === 'options' ? input.values : {} },
+        );
+        const platform = deps.traits(invocation.channel.platform);
+        if (def.managerOnly(args) && !(await invocation.isManager())) {
+          throw new UserError(`Only channel managers can change this channel's settings: ${platform.managers}.`, {
+            code: 'NOT_PERMITTED',
+          });
+        }
+        const ctx: CommandContext = { args, invocation, services, platform, log, now: services.clock.now() };
         try {
           return { output: await def.execute(ctx), args };
         } catch (err) {
@@ -101,14 +129,18 @@ export function createDispatcher(
     },
 
     dispatchAction(invocation: ActionInvocation): Promise<CommandResult> {
-      const context = {
-        platform: invocation.platform,
-        command: 'action',
-        userId: invocation.user.id,
-        channel: `${invocation.channel.platform}:${invocation.channel.channelId}`,
-      };
-      return run(context, async () => {
-        const output = await runMoreAction(String(invocation.actionId), invocation, services, clock.now());
+      const actionId = String(invocation.actionId);
+      return run(contextOf(invocation, 'action'), async () => {
+        const action = registry.action(actionId);
+        if (!action) throw new UserError('That button is not one of mine any more; run the command again.');
+        const platform = deps.traits(invocation.channel.platform);
+        const output = await action.run(actionId.slice(action.prefix.length), {
+          invocation,
+          services,
+          platform,
+          log,
+          now: services.clock.now(),
+        });
         return { output, args: {} };
       });
     },
@@ -123,5 +155,3 @@ export function createDispatcher(
     },
   };
 }
-
-export { publicOption };

@@ -2,14 +2,14 @@ import type { CommandDefinition } from './definition.js';
 import { digest } from './digest.js';
 import { helpCommand } from './help.js';
 import { paper } from './paper.js';
-import { createCommandRegistry } from './registry.js';
-import { search } from './search.js';
+import { type CommandRegistry, createCommandRegistry } from './registry.js';
+import { moreAction, search } from './search.js';
 import { status } from './status.js';
 import { subscribe, topicsCommand, unsubscribe } from './topics.js';
 import { trending } from './trending.js';
 
-/** Every `/papers` subcommand, in the order /papers help lists them. */
-export function createPapersCommands() {
+/** Every `/papers` subcommand, in the order /papers help lists them, and every button. */
+export function createPapersCommands(): CommandRegistry {
   const defs: CommandDefinition[] = [];
   defs.push(
     helpCommand(() => defs),
@@ -22,5 +22,5 @@ export function createPapersCommands() {
     digest,
     status,
   );
-  return createCommandRegistry(defs);
+  return createCommandRegistry(defs, [moreAction]);
 }

@@ -1,7 +1,7 @@
 import { formatDay } from '../domain/days.js';
 import { parsePaperRef } from '../domain/paper.js';
 import { BotError, UserError } from '../errors.js';
-import { paperCard } from '../messages/cards.js';
+import { paperCard, paperData } from '../messages/cards.js';
 import type { Block } from '../messages/model.js';
 import { message } from '../messages/plain-text.js';
 import { type CommandDefinition, never, publicOption } from './definition.js';
@@ -45,6 +45,9 @@ export const paper: CommandDefinition = {
     const lists = await services.papers.listDatesOf(id);
     const blocks: Block[] = [paperCard(found)];
     if (lists.length > 0) blocks.push({ type: 'text', text: `On Daily Papers: ${lists.map(formatDay).join(', ')}` });
-    return message(blocks);
+    return {
+      message: message(blocks),
+      data: { paper: paperData(found, { abstract: found.abstract, listDates: lists }) },
+    };
   },
 };

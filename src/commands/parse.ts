@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import type { CommandInvocation, OptionValue } from '../ports/command-dispatcher.js';
-import type { Args, CommandDefinition, OptionSpec } from './definition.js';
+import type { CommandSpec, OptionSpec, OptionValue } from '../ports/commands.js';
+import type { Args } from './definition.js';
 
 /** The longest echo of a user's input inside a message. */
 const ECHO = 40;
@@ -11,13 +11,23 @@ export function quote(text: string): string {
   return `“${flat.length > ECHO ? `${flat.slice(0, ECHO)}…` : flat}”`;
 }
 
+/** A command line after `/papers`: its first word (the subcommand, lower case) and the rest as typed. */
+export function splitCommandLine(line: string): { command: string; rest: string } {
+  const text = line.trim();
+  const command = text.split(/\s+/)[0] ?? '';
+  return { command: command.toLowerCase(), rest: text.slice(command.length).trim() };
+}
+
 /**
- * Turns an invocation's input into validated arguments, the same way for text (Slack, console) and typed options
+ * Turns a command's input into validated arguments, the same way for text (Slack, console, CLI) and typed options
  * (Discord). Never writes anything.
  *
  * @throws UserError with the command's usage line, naming the option at fault.
  */
-export function parseArgs(def: CommandDefinition, input: CommandInvocation['input']): Args {
+export function parseArgs(
+  def: CommandSpec,
+  input: { readonly kind: 'text'; readonly text: string } | { readonly kind: 'options'; readonly values: Args },
+): Args {
   const raw = input.kind === 'text' ? fromText(def, input.text) : fromOptions(def, input.values);
   const args: Record<string, OptionValue | undefined> = {};
   for (const option of def.options) {
@@ -35,11 +45,11 @@ function article(option: OptionSpec): string {
   return option.type === 'integer' ? `a number for ${option.name}` : `a ${option.name.replace(/-/g, ' ')}`;
 }
 
-function usageError(def: CommandDefinition, message: string): UserError {
+function usageError(def: CommandSpec, message: string): UserError {
   return new UserError(message, { usage: def.usage });
 }
 
-function validate(def: CommandDefinition, option: OptionSpec, value: OptionValue): OptionValue {
+function validate(def: CommandSpec, option: OptionSpec, value: OptionValue): OptionValue {
   switch (option.type) {
     case 'boolean': {
       if (typeof value === 'boolean') return value;
@@ -77,7 +87,7 @@ function validate(def: CommandDefinition, option: OptionSpec, value: OptionValue
 }
 
 /** Discord: option values arrive typed and named; unknown names are refused. */
-function fromOptions(def: CommandDefinition, values: Readonly<Record<string, OptionValue | undefined>>) {
+function fromOptions(def: CommandSpec, values: Readonly<Record<string, OptionValue | undefined>>) {
   for (const name of Object.keys(values)) {
     if (!def.options.some((o) => o.name === name)) throw usageError(def, `${def.name} has no option ${quote(name)}.`);
   }
@@ -93,14 +103,14 @@ function words(text: string): { word: string; start: number }[] {
 }
 
 function acceptsWord(option: OptionSpec, word: string): boolean {
-  if (option.accepts) return option.accepts(word);
+  if (option.pattern) return option.pattern.test(word);
   if (option.choices) return option.choices.includes(word.toLowerCase());
   if (option.type === 'integer') return /^-?\d+$/.test(word);
   return option.type === 'string';
 }
 
 /** Slack and the console: maps the words of a line onto the options (see OptionSpec). */
-function fromText(def: CommandDefinition, input: string): Record<string, OptionValue> {
+function fromText(def: CommandSpec, input: string): Record<string, OptionValue> {
   let text = withoutControls(input).trim();
   const values: Record<string, OptionValue> = {};
   const flag = def.options.find((o) => o.flag);
@@ -111,7 +121,7 @@ function fromText(def: CommandDefinition, input: string): Record<string, OptionV
       text = text.slice(0, tail.index).trim();
     }
   }
-  const positional = def.options.filter((o) => !o.flag && !o.rest);
+  const positional = def.options.filter((o) => !o.flag && !o.rest && !o.cliOnly);
   const rest = def.options.find((o) => o.rest);
   for (const { word, start } of words(text)) {
     const option = positional.find((o) => values[o.name] === undefined && acceptsWord(o, word));
@@ -134,9 +144,17 @@ function fromText(def: CommandDefinition, input: string): Record<string, OptionV
   return values;
 }
 
-/** Control characters (a pasted NUL, an escape sequence) become spaces: Postgres refuses NUL in text. */
-function withoutControls(text: string): string {
-  return [...text].map((ch) => (isControl(ch) ? ' ' : ch)).join('');
+/**
+ * Control characters (a pasted NUL, an escape sequence) become spaces: Postgres refuses NUL in text. A lone UTF-16
+ * surrogate (half of an emoji, cut by a client) becomes U+FFFD: it cannot be stored or sent as JSON text.
+ */
+export function withoutControls(text: string): string {
+  return [...text].map((ch) => (isControl(ch) ? ' ' : isLoneSurrogate(ch) ? '\uFFFD' : ch)).join('');
+}
+
+function isLoneSurrogate(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return ch.length === 1 && code >= 0xd800 && code <= 0xdfff;
 }
 
 function isControl(ch: string): boolean {

@@ -1,12 +1,20 @@
-import type { CommandDefinition } from './definition.js';
+import { nearest } from '../text.js';
+import type { ActionDefinition, CommandDefinition } from './definition.js';
 
 export interface CommandRegistry {
   readonly list: readonly CommandDefinition[];
   get(name: string): CommandDefinition | undefined;
+  /** The command name closest to a misspelled one, if any is close. */
+  suggest(name: string): string | undefined;
+  /** The button handler whose prefix starts this action id. */
+  action(actionId: string): ActionDefinition | undefined;
 }
 
-/** The `/papers` subcommands; a duplicate or malformed name is a programming error, caught at start. */
-export function createCommandRegistry(defs: readonly CommandDefinition[]): CommandRegistry {
+/** The `/papers` subcommands and buttons; a duplicate or malformed name is a programming error, caught at start. */
+export function createCommandRegistry(
+  defs: readonly CommandDefinition[],
+  actions: readonly ActionDefinition[] = [],
+): CommandRegistry {
   const byName = new Map<string, CommandDefinition>();
   for (const def of defs) {
     if (!/^[a-z][a-z-]{0,31}$/.test(def.name)) throw new Error(`invalid command name "${def.name}"`);
@@ -21,5 +29,16 @@ export function createCommandRegistry(defs: readonly CommandDefinition[]): Comma
     }
     byName.set(def.name, def);
   }
-  return { list: [...byName.values()], get: (name) => byName.get(name.toLowerCase()) };
+  for (const a of actions) {
+    if (!/^[a-z][a-z-]*:$/.test(a.prefix)) throw new Error(`invalid action prefix "${a.prefix}"`);
+    if (actions.filter((b) => b.prefix.startsWith(a.prefix)).length > 1) {
+      throw new Error(`action prefix "${a.prefix}" is ambiguous`);
+    }
+  }
+  return {
+    list: [...byName.values()],
+    get: (name) => byName.get(name.toLowerCase()),
+    suggest: (name) => nearest(name.toLowerCase(), [...byName.keys()]),
+    action: (actionId) => actions.find((a) => actionId.startsWith(a.prefix)),
+  };
 }

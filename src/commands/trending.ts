@@ -1,4 +1,4 @@
-import { paperCard } from '../messages/cards.js';
+import { paperCard, paperData } from '../messages/cards.js';
 import type { Block } from '../messages/model.js';
 import { message } from '../messages/plain-text.js';
 import type { TrendingPeriod } from '../services/trending-service.js';
@@ -22,14 +22,15 @@ export const trending: CommandDefinition = {
       type: 'string',
       description: 'A date (YYYY-MM-DD), ISO week (2026-W46) or month (2026-11)',
       maxLength: 10,
-      accepts: (word) => WHEN.test(word),
+      pattern: WHEN,
     },
     { name: 'limit', type: 'integer', description: 'How many papers (1–25, default 10)', min: 1, max: 25 },
+    { name: 'top', type: 'integer', description: 'How many papers (1–100)', min: 1, max: 100, cliOnly: true },
     publicOption,
   ],
   managerOnly: never,
   async execute({ args, services }) {
-    const limit = typeof args.limit === 'number' ? args.limit : 10;
+    const limit = typeof args.top === 'number' ? args.top : typeof args.limit === 'number' ? args.limit : 10;
     const view = await services.trending.trending({
       period: args.period as TrendingPeriod | undefined,
       when: args.date as string | undefined,
@@ -46,14 +47,26 @@ export const trending: CommandDefinition = {
             : `No papers were listed in ${view.label}.`,
       });
     } else {
-      blocks.push({
-        type: 'text',
-        text: `${view.total} paper${view.total === 1 ? '' : 's'} listed${view.total > view.papers.length ? `; the top ${view.papers.length} by upvotes` : ', by upvotes'}.`,
-      });
+      blocks.push({ type: 'text', text: listedLine(view.total, view.papers.length) });
       view.papers.forEach((p, i) => {
         blocks.push(paperCard(p, { position: i + 1 }));
       });
     }
-    return message(blocks);
+    const data = {
+      period: view.period,
+      from: view.from,
+      to: view.to,
+      label: view.label,
+      total: view.total,
+      papers: view.papers.map((p) => paperData(p)),
+    };
+    return { message: message(blocks), data };
   },
 };
+
+/** "24 papers listed; the top 10 by upvotes.", "1 paper listed.", "3 papers listed, by upvotes." */
+function listedLine(total: number, shown: number): string {
+  const listed = `${total} paper${total === 1 ? '' : 's'} listed`;
+  if (total > shown) return `${listed}; the top ${shown === 1 ? 'one' : shown} by upvotes.`;
+  return total === 1 ? `${listed}.` : `${listed}, by upvotes.`;
+}

@@ -4,7 +4,7 @@ import { BotError } from '../errors.js';
 
 /**
  * An exclusive lock on a PGlite data directory: PGlite has none of its own, and two processes opening the same
- * directory corrupt it (platform-facts §D5). The lock file holds the owner's pid; a lock whose pid is no longer
+ * directory corrupt it (electric-sql/pglite issues #323 and #1106). The lock file holds the owner's pid; a lock whose pid is no longer
  * alive is stale and taken over.
  *
  * @returns release(): idempotent; also run on process exit.

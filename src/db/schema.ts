@@ -153,7 +153,9 @@ export const ingestRuns = pgTable(
 );
 
 /**
- * A chat channel PaperPulse answers in: (platform, channel id), with its digest settings (product.md §3).
+ * A chat channel PaperPulse answers in, keyed by (platform, address) with its digest settings. The address is the
+ * adapter's own encoding of the channel and its workspace (`T0123/C0456` on Slack, `guild/channel` on Discord), so
+ * the same channel id seen from two workspaces (a Slack Connect channel) is two channels with their own settings.
  * Created by the first command that changes something in it; reads of an unknown channel use the defaults.
  */
 export const channels = pgTable(
@@ -161,9 +163,8 @@ export const channels = pgTable(
   {
     id: serial('id').primaryKey(),
     platform: text('platform').notNull(),
-    /** Discord guild id / Slack team id. */
-    workspaceId: text('workspace_id'),
-    channelId: text('channel_id').notNull(),
+    /** The adapter's address of the channel: opaque to the core. */
+    address: text('address').notNull(),
     digestEnabled: boolean('digest_enabled').notNull().default(false),
     /** When the digest was last switched on: earlier posting times are never due. */
     digestEnabledAt: timestamptz('digest_enabled_at'),
@@ -188,7 +189,7 @@ export const channels = pgTable(
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('channels_platform_channel').on(t.platform, t.channelId),
+    uniqueIndex('channels_platform_address').on(t.platform, t.address),
     index('channels_digest_enabled').on(t.digestEnabled),
   ],
 );
@@ -264,13 +265,13 @@ export const deliveredPapers = pgTable(
   (t) => [primaryKey({ columns: [t.channelPk, t.paperId] })],
 );
 
-/** The state behind a "More" button: which search, which page. Expires. */
+/** The state behind a button ("More" on a search): which search, which page. Expires. */
 export const continuations = pgTable(
   'continuations',
   {
     id: text('id').primaryKey(),
-    platform: text('platform').notNull(),
-    channelId: text('channel_id').notNull(),
+    /** `platform:address` of the channel the button was shown in: it only works there. */
+    channelKey: text('channel_key').notNull(),
     payload: jsonb('payload').notNull(),
     expiresAt: timestamptz('expires_at').notNull(),
   },
@@ -278,23 +279,17 @@ export const continuations = pgTable(
 );
 
 /**
- * One installation of the Slack app through its OAuth flow (many-workspace mode; the single-token mode stores
- * nothing). Keyed by the team id (`T…`), or by the enterprise id (`E…`) for an org-wide install. `installation` is
- * Bolt's Installation object as given to the store.
+ * Each platform's own key-value state, e.g. Slack's OAuth installations (`team:T…`, `org:E…`). Values are JSON.
  *
- * NOTE: `installation` holds the bot token, a secret: never select it into a log line.
+ * NOTE: a Slack installation holds its bot token, a secret: never select a value into a log line.
  */
-export const slackInstallations = pgTable(
-  'slack_installations',
+export const platformState = pgTable(
+  'platform_state',
   {
-    /** Team id for a workspace install, enterprise id for an org-wide install. */
-    installKey: text('install_key').primaryKey(),
-    teamId: text('team_id'),
-    enterpriseId: text('enterprise_id'),
-    isEnterpriseInstall: boolean('is_enterprise_install').notNull().default(false),
-    installation: jsonb('installation').$type<Record<string, unknown>>().notNull(),
-    installedAt: timestamptz('installed_at').notNull().defaultNow(),
+    platform: text('platform').notNull(),
+    key: text('key').notNull(),
+    value: jsonb('value').notNull(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('slack_installations_enterprise').on(t.enterpriseId)],
+  (t) => [primaryKey({ columns: [t.platform, t.key] })],
 );

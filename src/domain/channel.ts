@@ -1,9 +1,35 @@
-import type { ChannelRef } from '../ports/chat-platform.js';
 import type { DaysSetting } from './schedule.js';
+
+/**
+ * A platform's name, chosen by its adapter (`console`, `discord`, `slack`, …). The core knows no list of them: a
+ * platform is whatever an adapter registers (see ports/platform.ts).
+ */
+export type PlatformName = string;
+
+/**
+ * A channel the bot answers in and posts to. `address` is opaque to the core: the adapter encodes it (the workspace
+ * and the channel, e.g. `T0123/C0456` on Slack, `guild/channel` on Discord, `local` on the console) and decodes it
+ * when it posts. Two addresses are the same channel exactly when they are equal strings.
+ */
+export interface ChannelRef {
+  readonly platform: PlatformName;
+  readonly address: string;
+}
+
+/** `slack:T0123/C0456`, `console:local`: a channel's key in logs, in the CLI's `--channel`, in button state. */
+export function channelKey(channel: ChannelRef): string {
+  return `${channel.platform}:${channel.address}`;
+}
+
+/** The channel a key names (`platform:address`), or undefined when it is not one. */
+export function parseChannelKey(key: string): ChannelRef | undefined {
+  const m = /^([a-z][a-z0-9_-]{0,31}):(\S{1,200})$/.exec(key.trim());
+  return m ? { platform: m[1]!, address: m[2]! } : undefined;
+}
 
 export type DigestMode = 'all' | 'topics';
 
-/** A channel's digest settings (product.md §3). */
+/** A channel's digest settings: every one is changed from chat with `/papers digest <setting> <value>`. */
 export interface ChannelSettings {
   readonly digestEnabled: boolean;
   /** HH:MM, local. */
@@ -52,4 +78,18 @@ export interface Channel extends ChannelRef, ChannelSettings {
 export interface Topic {
   readonly id: number;
   readonly query: string;
+}
+
+/** A channel nothing was stored for yet: the default settings. */
+export function defaultChannel(ref: ChannelRef): Channel {
+  return {
+    platform: ref.platform,
+    address: ref.address,
+    ...DEFAULT_SETTINGS,
+    pk: undefined,
+    digestEnabledAt: null,
+    consecutiveFailures: 0,
+    pausedAt: null,
+    pauseReason: null,
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * Calendar rules for Daily Papers lists. Dates are `YYYY-MM-DD` strings in UTC, the list's own calendar.
  *
- * A list keeps growing until about 02:30 UTC the next day (huggingface-api.md §2.3), so a day counts as
+ * A list keeps growing until about 02:30 UTC the next day (baeksang1124/hf-daily-papers-discord, README), so a day counts as
  * **closed** at 03:00 UTC on the next calendar day.
  */
 

@@ -18,6 +18,22 @@ export interface Paper {
   readonly upvotes: number;
 }
 
+/** A paper as received from Hugging Face, ready to store: the paper and the record it came from, verbatim. */
+export interface PaperRecord extends Paper {
+  /** The record as received, unknown fields included. */
+  readonly raw: unknown;
+}
+
+/** A paper as it sits on a Daily Papers list. */
+export interface ListedPaper {
+  readonly paper: PaperRecord;
+  /** The list date the record itself names (YYYY-MM-DD, UTC), when it names one. */
+  readonly listDate: string | undefined;
+  readonly submittedAt: Date | null;
+  /** Hugging Face username of whoever put the paper on the list. */
+  readonly submitter: string | null;
+}
+
 const HF_PAPERS = 'https://huggingface.co/papers';
 
 /** The paper's Hugging Face page: where every card's title links. */

@@ -4,6 +4,7 @@
  * DST, following Temporal's "compatible" rule: a posting time that does not exist on the spring-forward day
  * (02:30 in New York) posts one hour later; a time that occurs twice on the fall-back day posts at the first.
  */
+import { distance } from '../text.js';
 import { addDays, isoWeekday } from './days.js';
 
 export type DaysSetting = 'weekdays' | 'daily';
@@ -150,17 +151,4 @@ export function suggestTimeZones(text: string, limit = 25): string[] {
     .sort((a, b) => a.d - b.d || a.z.localeCompare(b.z))
     .slice(0, limit)
     .map(({ z }) => z);
-}
-
-/** Levenshtein distance. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

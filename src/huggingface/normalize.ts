@@ -1,34 +1,6 @@
 import type { z } from 'zod';
+import type { ListedPaper, PaperRecord } from '../domain/paper.js';
 import { type HfPaper, hfDailyPaperSchema, hfPaperSchema } from './records.js';
-
-/** A paper ready to store: normalised text, the fields PaperPulse uses, and the record it came from. */
-export interface PaperRecord {
-  readonly id: string;
-  readonly title: string;
-  readonly abstract: string;
-  readonly authors: string[];
-  readonly publishedAt: Date | null;
-  readonly aiSummary: string | null;
-  readonly aiKeywords: string[] | null;
-  readonly githubRepo: string | null;
-  readonly githubStars: number | null;
-  readonly projectPage: string | null;
-  readonly organization: string | null;
-  readonly thumbnail: string | null;
-  readonly numComments: number;
-  readonly upvotes: number;
-  /** The record as received, unknown fields included. */
-  readonly raw: unknown;
-}
-
-/** A paper as it sits on a Daily Papers list. */
-export interface ListedPaper {
-  readonly paper: PaperRecord;
-  /** The list date the record itself names (YYYY-MM-DD, UTC), when it names one. */
-  readonly listDate: string | undefined;
-  readonly submittedAt: Date | null;
-  readonly submitter: string | null;
-}
 
 /** A record that was not stored, and why (logged with its id). */
 export interface RejectedRecord {

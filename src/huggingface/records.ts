@@ -1,5 +1,5 @@
 /**
- * zod schemas for Hugging Face papers API records, tolerant of drift (huggingface-api.md §2.2): only
+ * zod schemas for Hugging Face papers API records, tolerant of drift (2024 payloads lack ai_*, submittedOnDaily*): only
  * `paper.id/title/summary/upvotes/authors` are required; every other field is optional, and an optional field of
  * the wrong type is dropped rather than failing the record. The record itself is kept verbatim as `raw`.
  */

@@ -36,7 +36,9 @@ export interface DividerBlock {
 }
 
 /**
- * A paper card (product.md §5). Semantic fields, not markup: each renderer decides bold, links and truncation.
+ * A paper card: title linked to its Hugging Face page, TL;DR, first authors, upvotes and comments, code and project
+ * links, arXiv and PDF links, thumbnail, the topics it matches. Semantic fields, not markup: each renderer decides
+ * bold, links and truncation.
  */
 export interface PaperBlock {
   readonly type: 'paper';
@@ -68,4 +70,6 @@ export interface Action {
   readonly type: 'button';
   readonly id: string;
   readonly label: string;
+  /** What the button is for, for platforms without buttons: the console types `more` for the `more` role. */
+  readonly role?: 'more' | undefined;
 }

@@ -1,33 +1,55 @@
 import { shortAuthors } from '../domain/paper.js';
 import type { Action, Block, OutgoingMessage, PaperBlock } from './model.js';
 
+/**
+ * How the plain-text rendering marks things up. Every style defaults to the text itself; the console and the CLI
+ * pass terminal colours.
+ */
+export interface TextStyle {
+  readonly heading: (text: string) => string;
+  readonly title: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly warning: (text: string) => string;
+  readonly error: (text: string) => string;
+}
+
+const same = (text: string) => text;
+export const PLAIN: TextStyle = { heading: same, title: same, dim: same, warning: same, error: same };
+
 /** Builds a message whose `text` is always the plain-text rendering of its blocks. */
 export function message(blocks: readonly Block[], actions?: readonly Action[]): OutgoingMessage {
   return { text: toPlainText(blocks), blocks, ...(actions && actions.length > 0 ? { actions } : {}) };
 }
 
-/** The plain-text rendering of blocks: what the console prints and what every adapter can fall back on. */
-export function toPlainText(blocks: readonly Block[]): string {
-  return blocks.map(blockText).join('\n').trim();
+/**
+ * The one plain-text rendering of blocks: what the console and the CLI print, every message's `text`, and what an
+ * adapter falls back on.
+ */
+export function toPlainText(blocks: readonly Block[], style: TextStyle = PLAIN): string {
+  return blocks
+    .map((block) => blockText(block, style))
+    .join('\n')
+    .trim();
 }
 
-function blockText(block: Block): string {
+function blockText(block: Block, style: TextStyle): string {
   switch (block.type) {
     case 'heading':
-      return `\n${block.text}`;
+      return `\n${style.heading(block.text)}`;
     case 'text':
       return block.text;
     case 'note':
-      return block.tone === 'info' ? block.text : `${block.tone === 'warning' ? '⚠' : '✖'} ${block.text}`;
+      if (block.tone === 'info') return block.text;
+      return block.tone === 'warning' ? style.warning(`⚠ ${block.text}`) : style.error(`✖ ${block.text}`);
     case 'divider':
       return '';
     case 'paper':
-      return paperText(block);
+      return paperText(block, style);
   }
 }
 
-/** Several lines per paper: title, facts, TL;DR, links, matched topics. */
-export function paperText(p: PaperBlock): string {
+/** Several lines per paper: title, authors, facts, TL;DR, links, matched topics. */
+function paperText(p: PaperBlock, style: TextStyle): string {
   const facts = [
     `▲ ${p.upvotes}`,
     `${p.comments} comment${p.comments === 1 ? '' : 's'}`,
@@ -37,11 +59,11 @@ export function paperText(p: PaperBlock): string {
   ];
   const authors = shortAuthors(p.authors);
   return [
-    `${p.position !== undefined ? `${p.position}. ` : ''}${p.title}`,
+    style.title(`${p.position !== undefined ? `${p.position}. ` : ''}${p.title}`),
     ...(authors ? [`   ${authors}`] : []),
     `   ${facts.join(' · ')}`,
     ...(p.tldr ? [`   TL;DR: ${p.tldr}`] : []),
-    `   ${p.url} · arXiv ${p.arxivUrl} · PDF ${p.pdfUrl}`,
+    style.dim(`   ${p.url} · arXiv ${p.arxivUrl} · PDF ${p.pdfUrl}`),
     ...(p.topics.length ? [`   Topics: ${p.topics.join(', ')}`] : []),
   ].join('\n');
 }

@@ -1,16 +1,15 @@
 import cron from 'node-cron';
-import type { Database } from '../db/client.js';
-import type { PgContinuationRepository } from '../db/continuation-repository.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../ports/clock.js';
+import type { ContinuationStore, Locks } from '../ports/stores.js';
 import type { DeliveryService } from '../services/delivery-service.js';
 import type { IngestService } from '../services/ingest-service.js';
 
 export interface SchedulerDeps {
   readonly delivery: DeliveryService;
   readonly ingest: IngestService;
-  readonly continuations: PgContinuationRepository;
-  readonly database: Database;
+  readonly continuations: ContinuationStore;
+  readonly locks: Locks;
   readonly clock: Clock;
   readonly log: Logger;
   /** When the open and latest closed lists are refreshed. */
@@ -38,7 +37,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   const reconcile = () => track(deps.delivery.reconcile());
   const ingest = () =>
     track(
-      deps.database
+      deps.locks
         .tryWithLock('ingest', () => deps.ingest.refresh())
         .then((outcome) => {
           if (!outcome.acquired) deps.log.debug('another process is ingesting; skipped');

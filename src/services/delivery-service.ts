@@ -1,17 +1,17 @@
-import type { PgChannelRepository } from '../db/channel-repository.js';
-import {
-  type DeliveryKey,
-  deliveryKeyString,
-  type HeldDelivery,
-  type PgDeliveryRepository,
-} from '../db/delivery-repository.js';
-import type { Channel } from '../domain/channel.js';
+import { type Channel, channelKey, type PlatformName } from '../domain/channel.js';
 import { addDays, isoWeekday, isoWeekOf, latestClosedDay } from '../domain/days.js';
 import { passedSlots, type Slot } from '../domain/schedule.js';
 import { describeError, PlatformError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { type ChatPlatform, channelKey, type PlatformName } from '../ports/chat-platform.js';
 import type { Clock } from '../ports/clock.js';
+import type { ChatPlatform } from '../ports/platform.js';
+import {
+  type ChannelStore,
+  type DeliveryKey,
+  type DeliveryLedger,
+  deliveryKeyString,
+  type HeldDelivery,
+} from '../ports/stores.js';
 import type { DigestService } from './digest-service.js';
 
 export interface DeliveryOptions {
@@ -61,8 +61,8 @@ export interface ReconcileReport {
 }
 
 export interface DeliveryServiceDeps {
-  readonly channels: PgChannelRepository;
-  readonly deliveries: PgDeliveryRepository;
+  readonly channels: ChannelStore;
+  readonly deliveries: DeliveryLedger;
   readonly digests: DigestService;
   /** The platforms this process can post to; channels of other platforms are left to other processes. */
   readonly platforms: ReadonlyMap<PlatformName, ChatPlatform>;
@@ -154,7 +154,7 @@ export class DeliveryService {
 
   /** Finds the due digests not yet delivered and claims them; skips (and logs) the ones too late. */
   private async claimDue(now: Date, report: ReconcileReport): Promise<HeldDelivery[]> {
-    const channels = (await this.deps.channels.listDigestChannels()).filter((c) => this.deps.platforms.has(c.platform));
+    const channels = await this.deps.channels.listDigestChannels([...this.deps.platforms.keys()]);
     const periods = new Map<string, Promise<string | undefined>>();
     const dailyPeriod = (slot: Slot) => {
       const closed = latestClosedDay(slot.at);
@@ -211,9 +211,10 @@ export class DeliveryService {
     );
     report.claimed += held.length;
     for (const t of toClaim) this.known.set(t.key.channelPk, t.channel);
-    return interleaveByWorkspace(held, (d) => {
+    return interleaveByGroup(held, (d) => {
       const c = this.known.get(d.channelPk);
-      return c ? `${c.platform}:${c.workspaceId ?? ''}` : '';
+      const group = c && this.deps.platforms.get(c.platform)?.traits.groupOf?.(c.address);
+      return c ? `${c.platform}:${group ?? ''}` : '';
     });
   }
 
@@ -345,13 +346,14 @@ function emptyReport(): ReconcileReport {
 }
 
 /**
- * Orders deliveries round-robin across workspaces (Slack teams, Discord guilds), so every workspace progresses at
- * the same pace: a platform limit per workspace then never leaves one workspace with all the remaining work.
+ * Orders deliveries round-robin across rate-limit groups (Slack workspaces, Discord servers: see
+ * PlatformTraits.groupOf), so every group progresses at the same pace: a platform limit per group then never leaves
+ * one group with all the remaining work.
  */
-export function interleaveByWorkspace<T>(items: readonly T[], workspaceOf: (item: T) => string): T[] {
+export function interleaveByGroup<T>(items: readonly T[], groupOf: (item: T) => string): T[] {
   const groups = new Map<string, T[]>();
   for (const item of items) {
-    const key = workspaceOf(item);
+    const key = groupOf(item);
     const group = groups.get(key);
     if (group) group.push(item);
     else groups.set(key, [item]);

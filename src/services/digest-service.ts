@@ -1,13 +1,12 @@
-import type { PgChannelRepository } from '../db/channel-repository.js';
-import type { DeliveryKind, PgDeliveryRepository } from '../db/delivery-repository.js';
-import type { PgPaperRepository } from '../db/paper-repository.js';
 import type { Channel, Topic } from '../domain/channel.js';
 import { addDays, formatDay, formatShortDay, isoWeekRange, latestClosedDay } from '../domain/days.js';
 import type { Paper } from '../domain/paper.js';
 import { paperCard } from '../messages/cards.js';
 import type { Block, OutgoingMessage } from '../messages/model.js';
 import { message } from '../messages/plain-text.js';
-import type { SearchService } from '../search/search-service.js';
+import type { Clock } from '../ports/clock.js';
+import type { PaperSearch } from '../ports/search.js';
+import type { ChannelStore, DeliveryKind, DeliveryLedger, PaperStore } from '../ports/stores.js';
 
 /** How far back a digest looks for a closed list with papers (covers a weekend plus a quiet day). */
 export const LOOKBACK_DAYS = 4;
@@ -31,14 +30,15 @@ export type Composition =
   | { readonly ok: false; readonly period: string | undefined; readonly reason: string };
 
 export interface DigestDeps {
-  readonly papers: PgPaperRepository;
-  readonly channels: PgChannelRepository;
-  readonly deliveries: PgDeliveryRepository;
-  readonly search: SearchService;
+  readonly papers: PaperStore;
+  readonly channels: ChannelStore;
+  readonly deliveries: DeliveryLedger;
+  readonly search: PaperSearch;
+  readonly clock: Clock;
 }
 
 /**
- * Composes digests (product.md §3): the latest closed day's top papers above the channel's minimum, each marked
+ * Composes digests: the latest closed day's top papers above the channel's minimum, each marked
  * with the channel topics it matches, a "For your topics" section for matches outside the top, papers already
  * posted to the channel left out; `mode topics` posts matches only; the Monday recap of last week.
  */
@@ -137,27 +137,26 @@ export class DigestService {
   private list(listDate: string, minUpvotes: number): Promise<[Paper[], number]> {
     const key = `${listDate}|${minUpvotes}`;
     const hit = this.lists.get(key);
-    if (hit && hit.until > Date.now()) return hit.value;
+    const now = this.deps.clock.now().getTime();
+    if (hit && hit.until > now) return hit.value;
     const value = Promise.all([
       this.deps.papers.listedBetween(listDate, listDate, MAX_LIST, minUpvotes),
       this.deps.papers.countListedBetween(listDate, listDate),
     ]);
-    this.lists.set(key, { value, until: Date.now() + LIST_CACHE_MS });
+    this.lists.set(key, { value, until: now + LIST_CACHE_MS });
     if (this.lists.size > 64) this.lists.delete(this.lists.keys().next().value!);
     // A failed read is not cached.
     value.catch(() => this.lists.delete(key));
     return value;
   }
 
-  /** paper id → the channel topics it matches, in the channel's topic order. */
+  /** paper id → the channel topics it matches, in the channel's topic order (one query for all topics). */
   private async topicMatches(topics: readonly Topic[], papers: readonly Paper[]): Promise<Map<string, string[]>> {
-    const result = new Map<string, string[]>();
-    const ids = papers.map((p) => p.id);
-    for (const topic of topics) {
-      for (const id of await this.deps.search.matching(topic.query, ids)) {
-        result.set(id, [...(result.get(id) ?? []), topic.query]);
-      }
-    }
-    return result;
+    const queries = topics.map((t) => t.query);
+    const matched = await this.deps.search.matchingQueries(
+      queries,
+      papers.map((p) => p.id),
+    );
+    return new Map([...matched].map(([id, indexes]) => [id, indexes.map((i) => queries[i]!)]));
   }
 }

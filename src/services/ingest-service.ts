@@ -1,28 +1,14 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
-import type { PgPaperRepository, UpsertCounts } from '../db/paper-repository.js';
-import { ingestRuns } from '../db/schema.js';
 import { datesBetween, isClosed, latestClosedDay, toIsoDate } from '../domain/days.js';
 import type { Paper } from '../domain/paper.js';
 import { describeError } from '../errors.js';
-import {
-  isRejected,
-  type ListedPaper,
-  parseBatch,
-  parseRecord,
-  type RejectedRecord,
-} from '../huggingface/normalize.js';
+import { isRejected, parseBatch, parseRecord, type RejectedRecord } from '../huggingface/normalize.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { PaperSource } from '../ports/paper-source.js';
+import type { IngestCounts, IngestRunStore, PaperStore } from '../ports/stores.js';
 
-/** What one ingest of one list (or one import batch) did. */
-export interface IngestOutcome extends UpsertCounts {
-  /** Records received. */
-  fetched: number;
-  /** Records set aside as malformed (each logged with its id and reason). */
-  skipped: number;
-}
+/** What one ingest of one list (or one import batch) did: records received, stored, and set aside as malformed. */
+export type IngestOutcome = IngestCounts;
 
 export interface DayOutcome extends IngestOutcome {
   readonly date: string;
@@ -47,8 +33,8 @@ export interface RangeOutcome {
 }
 
 export interface IngestServiceDeps {
-  readonly database: Database;
-  readonly papers: PgPaperRepository;
+  readonly papers: PaperStore;
+  readonly runs: IngestRunStore;
   readonly source: PaperSource;
   readonly clock: Clock;
   readonly log: Logger;
@@ -74,26 +60,17 @@ export class IngestService {
 
   /** Fetches and stores one day's list. A weekend's `[]` is a normal, empty day. */
   async ingestDate(date: string): Promise<DayOutcome> {
-    const { db } = this.deps.database;
-    const [run] = await db
-      .insert(ingestRuns)
-      .values({ kind: 'date', listDate: date, source: this.deps.source.baseUrl })
-      .returning({ id: ingestRuns.id });
-    const closed = isClosed(date, this.deps.clock.now());
+    const { runs, clock } = this.deps;
+    const run = await runs.start(date, this.deps.source.baseUrl, clock.now());
+    const closed = isClosed(date, clock.now());
     try {
       const records = await this.deps.source.fetchList({ date });
       const outcome = await this.store(records, date, `${date}`);
-      await db
-        .update(ingestRuns)
-        .set({ status: 'ok', listClosed: closed, ...outcome, finishedAt: new Date() })
-        .where(eq(ingestRuns.id, run!.id));
+      await runs.finish(run, { closed, counts: outcome }, clock.now());
       this.deps.log.info({ date, closed, ...outcome }, 'ingested list');
       return { date, closed, ...outcome };
     } catch (err) {
-      await db
-        .update(ingestRuns)
-        .set({ status: 'failed', error: describeError(err), finishedAt: new Date() })
-        .where(eq(ingestRuns.id, run!.id));
+      await runs.finish(run, { error: describeError(err) }, clock.now());
       throw err;
     }
   }
@@ -108,7 +85,7 @@ export class IngestService {
     options: { resume: boolean; onProgress?: ((p: RangeProgress) => void) | undefined },
   ): Promise<RangeOutcome> {
     const dates = datesBetween(from, to);
-    const complete = options.resume ? await this.completeDates(from, to) : new Set<string>();
+    const complete = options.resume ? await this.deps.runs.completeDates(from, to) : new Set<string>();
     const result: RangeOutcome = { days: [], skippedDays: [], failedDays: [] };
     let done = 0;
     for (const date of dates) {
@@ -140,7 +117,7 @@ export class IngestService {
     const closedDay = latestClosedDay(now);
     // The closed day once more for its final counts (unless already fetched after it closed), then every day
     // still open: before 03:00 UTC that is yesterday and today.
-    const final = await this.completeDates(closedDay, closedDay);
+    const final = await this.deps.runs.completeDates(closedDay, closedDay);
     const dates = datesBetween(closedDay, toIsoDate(now)).filter((d) => !final.has(d));
     const outcomes: DayOutcome[] = [];
     for (const date of dates) {
@@ -161,14 +138,7 @@ export class IngestService {
   /** Records the outcome of a whole import (one ingest_runs row per file), and tidies up after a successful one. */
   async recordImport(source: string, outcome: IngestOutcome, error?: string): Promise<void> {
     if (!error && outcome.inserted + outcome.updated > 0) await this.deps.papers.afterBulkImport();
-    await this.deps.database.db.insert(ingestRuns).values({
-      kind: 'import',
-      source,
-      status: error ? 'failed' : 'ok',
-      error,
-      ...outcome,
-      finishedAt: new Date(),
-    });
+    await this.deps.runs.recordImport(source, outcome, error, this.deps.clock.now());
   }
 
   /**
@@ -192,7 +162,7 @@ export class IngestService {
   private async store(records: readonly unknown[], listDate: string | undefined, source: string) {
     const batch = parseBatch(records);
     this.logRejected(batch.rejected, source);
-    const counts = await this.deps.papers.upsertListed(batch.items as ListedPaper[], listDate);
+    const counts = await this.deps.papers.upsertListed(batch.items, listDate);
     return { fetched: records.length, skipped: batch.rejected.length, ...counts };
   }
 
@@ -200,19 +170,5 @@ export class IngestService {
     for (const r of rejected) {
       this.deps.log.warn({ source, index: r.index, id: r.id, reason: r.reason }, 'skipped malformed paper record');
     }
-  }
-
-  private async completeDates(from: string, to: string): Promise<Set<string>> {
-    const rows = await this.deps.database.db
-      .selectDistinct({ listDate: ingestRuns.listDate })
-      .from(ingestRuns)
-      .where(
-        and(
-          eq(ingestRuns.status, 'ok'),
-          eq(ingestRuns.listClosed, true),
-          sql`${ingestRuns.listDate} between ${from}::date and ${to}::date`,
-        ),
-      );
-    return new Set(rows.flatMap((r) => (r.listDate ? [r.listDate] : [])));
   }
 }

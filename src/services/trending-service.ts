@@ -1,4 +1,3 @@
-import type { PgPaperRepository } from '../db/paper-repository.js';
 import {
   formatDay,
   formatMonth,
@@ -13,6 +12,7 @@ import {
 import type { Paper } from '../domain/paper.js';
 import { UserError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
+import type { PaperStore } from '../ports/stores.js';
 
 export type TrendingPeriod = 'day' | 'week' | 'month';
 
@@ -38,9 +38,9 @@ export interface TrendingView {
 
 /** Trending views: a day's list by upvotes, an ISO week, a month, and by default the latest closed day. */
 export class TrendingService {
-  private readonly papers: PgPaperRepository;
+  private readonly papers: PaperStore;
   private readonly clock: Clock;
-  constructor(papers: PgPaperRepository, clock: Clock) {
+  constructor(papers: PaperStore, clock: Clock) {
     this.papers = papers;
     this.clock = clock;
   }

@@ -3,13 +3,17 @@
  * at NOW through the real Discord or Slack adapter (pointed at the parent's fake API), reporting how long it took,
  * what the delivery service did, and the peak RSS sampled every 50 ms. Output: one JSON line on stdout.
  */
-import { createDiscordAdapter } from '../../adapters/discord/index.js';
-import { createSlackAdapter } from '../../adapters/slack/index.js';
-import { buildPaperServices } from '../../src/app.js';
+import { DISCORD_TRAITS } from '../../adapters/discord/index.js';
+import { DiscordPlatform } from '../../adapters/discord/platform.js';
+import { SLACK_TRAITS } from '../../adapters/slack/index.js';
+import { SlackPlatform } from '../../adapters/slack/platform.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/client.js';
-import { type ChatPlatform, createCore, createLogger } from '../../src/index.js';
+import type { ChatPlatform } from '../../src/index.js';
+import { createLogger } from '../../src/logger.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
+import { testCore } from '../support/services.js';
 
 const env = process.env;
 const log = createLogger('warn');
@@ -39,13 +43,19 @@ const database = await createDatabase({
 });
 let platform: ChatPlatform;
 if (env.PLATFORM === 'discord') {
-  platform = createDiscordAdapter(
-    { token: env.DISCORD_TOKEN!, applicationId: env.DISCORD_APPLICATION_ID!, shards: undefined },
-    log,
-    { api: env.DISCORD_API, globalRequestsPerSecond: Number(env.RATE) },
+  platform = new DiscordPlatform(
+    {
+      token: env.DISCORD_TOKEN!,
+      applicationId: env.DISCORD_APPLICATION_ID!,
+      shards: undefined,
+      options: { api: env.DISCORD_API, globalRequestsPerSecond: Number(env.RATE) },
+    },
+    { log },
+    DISCORD_TRAITS,
   );
 } else {
-  platform = createSlackAdapter(
+  const app = buildApp(database, { config: loadConfig({}), log });
+  platform = new SlackPlatform(
     {
       transport: { kind: 'http', signingSecret: 'bench-signing-secret-0123456789' },
       auth: {
@@ -58,15 +68,15 @@ if (env.PLATFORM === 'discord') {
       port: 0,
       managerIds: [],
       apiUrl: env.SLACK_API,
+      options: { slackApiUrl: env.SLACK_API },
     },
-    log,
-    database,
-    { slackApiUrl: env.SLACK_API },
+    { log, state: app.platformState.scope('slack') },
+    SLACK_TRAITS,
   );
 }
 const clock = new FixedClock(env.NOW!);
-const paper = buildPaperServices(database, { config: loadConfig({}), log, clock });
-const core = createCore(paper, [platform], env.CONCURRENCY ? { concurrency: Number(env.CONCURRENCY) } : {});
+const paper = buildApp(database, { config: loadConfig({}), log, clock });
+const core = testCore(paper, [platform], env.CONCURRENCY ? { concurrency: Number(env.CONCURRENCY) } : {});
 sample();
 const started = performance.now();
 const report = await core.delivery.reconcile();

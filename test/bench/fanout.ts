@@ -13,11 +13,11 @@
 import { spawn } from 'node:child_process';
 import type { Installation } from '@slack/bolt';
 import { sql } from 'drizzle-orm';
-import { PgInstallationStore } from '../../adapters/slack/installation-store.js';
-import { buildPaperServices } from '../../src/app.js';
+import { SlackInstallationStore } from '../../adapters/slack/installation-store.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/client.js';
-import { createLogger } from '../../src/index.js';
+import { createLogger } from '../../src/logger.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { recreateDatabase } from '../support/databases.js';
 import { FakeDiscord } from '../support/fake-discord.js';
@@ -70,23 +70,23 @@ export async function fanoutBench(options: { adminUrl: string; log: (line: strin
   const log = createLogger('warn');
   const database = await createDatabase({ databaseUrl: url, dataDir: 'unused', log });
   await database.migrate();
-  const paper = buildPaperServices(database, {
+  const paper = buildApp(database, {
     config: loadConfig({}),
     log,
     clock: new FixedClock('2026-11-15T12:00:00Z'),
   });
-  await paper.ingest.importRecords(listsOn(['2026-11-13']), 'bench');
+  await paper.services.ingest.importRecords(listsOn(['2026-11-13']), 'bench');
   const teams = Array.from({ length: SLACK_WORKSPACES }, (_, i) => `TB${String(i).padStart(4, '0')}`);
-  const store = new PgInstallationStore(database, log);
+  const store = new SlackInstallationStore(paper.platformState.scope('slack'), log);
   for (const team of teams) await store.storeInstallation(install(team));
   // The channels: digest on since yesterday, 09:00 UTC on weekdays, 3 papers (one message on either platform).
   await database.rows(sql`
-    insert into channels (platform, workspace_id, channel_id, digest_enabled, digest_enabled_at, size)
-    select 'discord', 'G' || (i % 100), (900000000000000000 + i)::text, true, '2026-11-15T00:00:00Z', 3
+    insert into channels (platform, address, digest_enabled, digest_enabled_at, size)
+    select 'discord', 'G' || (i % 100) || '/' || (900000000000000000 + i)::text, true, '2026-11-15T00:00:00Z', 3
     from generate_series(1, ${CHANNELS}) i`);
   await database.rows(sql`
-    insert into channels (platform, workspace_id, channel_id, digest_enabled, digest_enabled_at, size)
-    select 'slack', 'TB' || lpad((i % ${SLACK_WORKSPACES})::text, 4, '0'), 'C' || i, true, '2026-11-15T00:00:00Z', 3
+    insert into channels (platform, address, digest_enabled, digest_enabled_at, size)
+    select 'slack', 'TB' || lpad((i % ${SLACK_WORKSPACES})::text, 4, '0') || '/C' || i, true, '2026-11-15T00:00:00Z', 3
     from generate_series(1, ${CHANNELS}) i`);
   await database.close();
 

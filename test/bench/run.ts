@@ -18,14 +18,15 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { buildPaperServices, type PaperServices } from '../../src/app.js';
+import { type App, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Database } from '../../src/db/client.js';
-import { createCore, createLogger } from '../../src/index.js';
+import { createLogger } from '../../src/logger.js';
 import { parseSearchQuery } from '../../src/search/query.js';
 import { importFile } from '../../src/services/import-file.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { databaseExists, databaseUrl, recreateDatabase } from '../support/databases.js';
+import { testCore, typed } from '../support/services.js';
 import { writeCorpus } from './corpus.js';
 import { QUERY_MIX } from './queries.js';
 
@@ -89,11 +90,11 @@ async function timedImport(
   database: Database,
   file: string,
   n: number,
-): Promise<{ services: PaperServices; perSecond: number; ms: number }> {
+): Promise<{ services: App; perSecond: number; ms: number }> {
   await database.migrate();
-  const services = buildPaperServices(database, { config: loadConfig({}), log, clock: new FixedClock(NOW) });
+  const services = buildApp(database, { config: loadConfig({}), log, clock: new FixedClock(NOW) });
   const started = performance.now();
-  const outcome = await importFile(file, services.ingest, log);
+  const outcome = await importFile(file, services.services.ingest, log);
   const ms = performance.now() - started;
   if (outcome.inserted !== n) throw new Error(`imported ${outcome.inserted} of ${n}`);
   // Steady state for the searches: the GIN pending list merged and statistics fresh, as autovacuum would.
@@ -103,15 +104,15 @@ async function timedImport(
 }
 
 /** The search mix, `reps` times each after a warm-up; plus the ILIKE baseline on the same terms. */
-async function searchBench(services: PaperServices, database: Database, ilikeReps: number) {
+async function searchBench(services: App, database: Database, ilikeReps: number) {
   const latencies: number[] = [];
   const byKind: Record<string, number[]> = {};
   const queries = QUERY_MIX.map((q) => ({ ...q, parsed: parseSearchQuery(q.text) }));
-  for (const q of queries) await services.search.search(q.parsed, { limit: 5, now: NOW });
+  for (const q of queries) await services.services.search.search(q.parsed, { limit: 5, now: NOW });
   for (let r = 0; r < reps; r++) {
     for (const q of queries) {
       const started = performance.now();
-      await services.search.search(q.parsed, { limit: 5, now: NOW });
+      await services.services.search.search(q.parsed, { limit: 5, now: NOW });
       const ms = performance.now() - started;
       latencies.push(ms);
       byKind[q.kind] = [...(byKind[q.kind] ?? []), ms];
@@ -140,21 +141,16 @@ async function searchBench(services: PaperServices, database: Database, ilikeRep
 }
 
 /** `/papers search …` through the real dispatcher, end to end (parse, search, cards, continuation row). */
-async function commandBench(services: PaperServices) {
-  const core = createCore(services, []);
+async function commandBench(services: App) {
+  const core = testCore(services, []);
   const latencies: number[] = [];
-  const channel = { platform: 'console' as const, channelId: 'bench' };
+  const channel = { platform: 'console' as const, address: 'bench' };
   for (let r = 0; r < reps + 1; r++) {
     for (const q of QUERY_MIX) {
       const started = performance.now();
-      const result = await core.dispatcher.dispatch({
-        platform: 'console',
-        command: 'search',
-        input: { kind: 'text', text: q.text },
-        user: { id: 'bench', displayName: 'bench' },
-        channel,
-        isManager: false,
-      });
+      const result = await core.dispatcher.dispatch(
+        typed(channel, `search ${q.text}`, { manager: false, user: 'bench' }),
+      );
       if (!result.ok) throw new Error(`search ${q.text} failed: ${result.message.text}`);
       if (r > 0) latencies.push(performance.now() - started);
     }
@@ -215,13 +211,13 @@ async function main(): Promise<void> {
     const [version] = await pg.rows<{ v: string }>(sql`select current_setting('server_version') as v`);
     (results.machine as Record<string, unknown>).postgres = version?.v;
     const [held] = target.kept ? await pg.rows<{ n: number }>(sql`select count(*)::int as n from papers`) : [];
-    let pgImport: { services: PaperServices };
+    let pgImport: { services: App };
     if (held?.n === scale) {
       say(`postgres: reusing the ${scale}-paper archive (no ingest figure)`);
       await pg.migrate();
       await pg.rows(sql`analyze`);
       pgImport = {
-        services: buildPaperServices(pg, { config: loadConfig({}), log, clock: new FixedClock(NOW) }),
+        services: buildApp(pg, { config: loadConfig({}), log, clock: new FixedClock(NOW) }),
       };
     } else {
       if (target.kept) throw new Error(`--reuse: paperpulse_bench_${scale} holds ${held?.n} papers, not ${scale}`);

@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, formatDay, latestClosedDay } from '../../src/domain/days.js';
+import { CliSession, cli } from '../support/cli.js';
 import { FakeHuggingFace } from '../support/fake-huggingface.js';
 import { listsOn } from '../support/fixtures.js';
 import { childEnv, run, Session } from '../support/spawn.js';
 
-/** `npm start` as a new user runs it: the console adapter on the embedded database, scripted through stdin. */
-describe('npm start: the console channel', () => {
+/**
+ * `paperpulse start` as a new user runs it: the console adapter on the embedded database, scripted through stdin.
+ * The long scripts run the real CLI in this process (test/support/cli.ts); test/cli/bin.test.ts runs `npm start`.
+ */
+describe('paperpulse start: the console channel', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'pp-console-'));
@@ -63,23 +67,19 @@ describe('npm start: the console channel', () => {
       'hello',
       '',
     ].join('\n');
-    const r = await run('npm', ['start', '--silent'], {
-      env: childEnv({
-        PAPERPULSE_DATA_DIR: join(dir, 'offline'),
-        HF_API_URL: 'http://127.0.0.1:1',
-        HF_TIMEOUT_MS: '1000',
-      }),
-      input: script,
-      timeoutMs: 90_000,
-    });
+    const r = await cli(
+      ['start'],
+      { PAPERPULSE_DATA_DIR: join(dir, 'offline'), HF_API_URL: 'http://127.0.0.1:1', HF_TIMEOUT_MS: '1000' },
+      { input: script },
+    );
     expect(r.code).toBe(0);
     const out = r.stdout;
     const expectations: (string | RegExp)[] = [
-      /^Could not reach Hugging Face \(could not fetch .*\); loaded the bundled sample instead \(215 papers, 2–13 Nov 2026\)\.$/m,
+      /^Could not reach Hugging Face \(could not fetch .*\), so the bundled sample was loaded instead: 215 papers, lists of Mon 2 Nov 2026 to Fri 13 Nov 2026 \(real titles and abstracts; synthetic ids, authors and upvotes\)\. See a digest with: \/papers digest preview 2026-11-13$/m,
       '/papers search <query> [since:YYYY-MM-DD] [min-upvotes:N] [has:code] [public]',
       'Results 1–5\n',
       '(type “more” for the next page)',
-      'Results 6–6 (all)',
+      'Results 6 (the last)',
       'Nothing more to show: “more” continues the last search.',
       'No exact matches; showing results for “wasserstein gan”.',
       '1. Wasserstein GAN',
@@ -113,11 +113,11 @@ describe('npm start: the console channel', () => {
       'The digest leaves out papers with fewer than 5 upvotes.',
       "The digest posts only papers matching this channel's topics.",
       "A recap of last week's top papers posts on Mondays.",
-      'Digest papers go in a thread under a header message.',
+      '⚠ Threads do not exist here, so the digest always posts directly in the channel.',
       /The daily digest is on in this channel\. Next post: \w{3} \d+ \w{3} \d{4} at 07:30 Asia\/Tokyo \(22:30 UTC\)\./,
-      'Digest: on\nTime: 07:30 Asia/Tokyo, every day\nSize: top 3 · min upvotes: 5 · mode: topics\nWeekly recap: on (Mondays) · thread: on',
+      'Digest: on\nTime: 07:30 Asia/Tokyo, every day\nSize: top 3 · min upvotes: 5 · mode: topics\nWeekly recap: on (Mondays) · thread: off',
       'Topics (1): "optimal transport" -survey',
-      'Preview: this is what the digest would post now.\nNothing would be posted: no closed Daily Papers list in the last few days (the newest in the archive is 2026-11-13).',
+      'Preview: this is what the digest would post now.\nNothing would be posted: no closed Daily Papers list in the last few days (the newest in the archive is 2026-11-13; /papers digest preview 2026-11-13 shows its digest).',
       'Unsubscribed this channel from “"optimal transport" -survey”.',
       'The daily digest is off in this channel.',
       '⚠ “frobnicate” is not a /papers command.',
@@ -146,11 +146,7 @@ describe('npm start: the console channel', () => {
           day,
           records.filter((r) => String(r.publishedAt).startsWith(day)),
         );
-      const session = new Session(
-        'npm',
-        ['start', '--silent'],
-        childEnv({ PAPERPULSE_DATA_DIR: join(dir, 'online'), HF_API_URL: hf.url }),
-      );
+      const session = new CliSession(['start'], { PAPERPULSE_DATA_DIR: join(dir, 'online'), HF_API_URL: hf.url });
       await session.waitFor(/First start: fetched the last 7 days of Daily Papers from Hugging Face \(\d+ papers\)\./, {
         timeoutMs: 60_000,
       });
@@ -183,8 +179,8 @@ describe('npm start: the console channel', () => {
       childEnv({ PAPERPULSE_DATA_DIR: join(dir, 'offline'), HF_API_URL: 'http://127.0.0.1:1' }),
     );
     try {
-      // The first one holds the database while its stdin stays open.
-      await new Promise((r) => setTimeout(r, 4000));
+      // The first one holds the database while its stdin stays open: wait until it has started.
+      await first.waitFor('PaperPulse', { timeoutMs: 30_000 });
       const second = await run(process.execPath, ['adapters/paperpulse.js', 'start'], {
         env: childEnv({ PAPERPULSE_DATA_DIR: join(dir, 'offline') }),
         input: '/papers help\n',

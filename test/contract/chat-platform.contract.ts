@@ -1,28 +1,55 @@
 /**
- * The contract every ChatPlatform passes (vercel/chat's contract-suite idea): the console now, Discord and Slack
- * through their real SDK clients against local fake servers. Each run wires the real core on PGlite with the
- * bundled sample, so commands go through the real dispatcher.
+ * The contract every chat platform passes (vercel/chat's contract-suite idea): the console, Discord and Slack through
+ * their real SDK clients against local fake servers, and an in-memory platform that lives under test/. Each run
+ * creates the platform through the platform registry exactly as the bot does (configure from the environment, then
+ * create), wires the real core on PGlite with the bundled sample, and drives it as a user would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChannelRef, type ChatPlatform, type Core, createCore, message, PlatformError } from '../../src/index.js';
+import type { App } from '../../src/app.js';
+import {
+  type ChannelRef,
+  type ChatPlatform,
+  type Env,
+  message,
+  PlatformError,
+  type PlatformIo,
+  type PlatformRegistry,
+} from '../../src/index.js';
 import type { PaperBlock } from '../../src/messages/model.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
-import { drivers, type TestDatabase } from '../support/databases.js';
+import { drivers, silentLog, type TestDatabase } from '../support/databases.js';
 import { sample } from '../support/fixtures.js';
-import { paperServices } from '../support/services.js';
+import { type TestCore, testApp, testCore } from '../support/services.js';
+
+/** One message a platform shows in the channel (or in a thread of it). */
+export interface PostedPart {
+  /** The message's id, when the platform shows one (the console prints digests without). */
+  readonly id?: string | undefined;
+  readonly text: string;
+  /** The message this one answers in a thread, when it is in one. */
+  readonly threadOf?: string | undefined;
+}
 
 export interface PlatformHarness {
-  readonly platform: ChatPlatform;
+  /** The platform's name in the registry. */
+  readonly name: string;
+  readonly registry: PlatformRegistry;
+  /** The environment that turns the platform on. */
+  readonly env: Env;
+  /** Test-only knobs added to the configuration the module read from `env` (a fake server's URL…). */
+  withOptions?(config: unknown): unknown;
+  /** The terminal, for platforms that use one. */
+  readonly io?: PlatformIo | undefined;
   /** A channel the platform can post to and receive commands from. */
   readonly channel: ChannelRef;
   /** A channel that is gone or forbidden: posting there fails permanently. */
   readonly goneChannel: ChannelRef;
-  /** Sends `/papers <command> <text>` as a user with manager rights (or not); resolves with what they saw, as text. */
+  /** After start(): anything the harness needs (e.g. a second user on the console). */
+  ready?(context: { platform: ChatPlatform; app: App; core: TestCore }): Promise<void>;
+  /** Sends `/papers <command> <text>` as a manager (or not); resolves with what the user saw, as text. */
   command(command: string, text: string, options?: { manager?: boolean }): Promise<string>;
-  /** The messages that reached `channel` so far, as text, oldest first. */
-  posted(): Promise<string[]>;
-  /** After start(): anything the harness needs (e.g. connect a fake gateway). */
-  ready?(): Promise<void>;
+  /** The messages that reached `channel` so far (threads included), oldest first. */
+  posted(): Promise<PostedPart[]>;
   close(): Promise<void>;
 }
 
@@ -60,46 +87,87 @@ export function bigDigest(count: number, extras = 0) {
 
 const titleKey = (i: number) => `Paper ${i}:`;
 
-export function describeChatPlatformContract(
-  name: string,
-  makeHarness: (core: () => Core) => Promise<PlatformHarness>,
-): void {
-  describe(`ChatPlatform contract: ${name}`, () => {
+/** The parts seen are the parts posted: the same ids where the platform shows them, else the same count. */
+function expectSameParts(parts: readonly PostedPart[], ids: readonly string[]): void {
+  if (parts.every((p) => p.id !== undefined)) expect(parts.map((p) => p.id)).toEqual(ids);
+  else expect(parts).toHaveLength(ids.length);
+}
+
+/** Where each of papers 0…count-1 appears in `parts`: every one exactly once, in order, never split from its link. */
+function expectEachPaperOnceInOrder(parts: readonly PostedPart[], count: number): void {
+  const all = parts.map((p) => p.text).join('\n');
+  let last = -1;
+  for (let i = 0; i < count; i++) {
+    const at = all.indexOf(titleKey(i));
+    expect(at, `paper ${i} appears`).toBeGreaterThan(last);
+    expect(all.indexOf(titleKey(i), at + 1), `paper ${i} appears once`).toBe(-1);
+    last = at;
+    // never mid-paper: a paper's title and its link sit in the same message
+    expect(
+      parts.some((p) => p.text.includes(titleKey(i)) && p.text.includes(`2601.${10000 + i}`)),
+      `paper ${i} is whole in one message`,
+    ).toBe(true);
+  }
+}
+
+export function describeChatPlatformContract(label: string, makeHarness: () => Promise<PlatformHarness>): void {
+  describe(`ChatPlatform contract: ${label}`, () => {
     let database: TestDatabase;
-    let core: Core;
+    let app: App;
+    let core: TestCore;
+    let platform: ChatPlatform;
     let h: PlatformHarness;
 
     beforeAll(async () => {
       database = await drivers[0]!.open();
-      const paper = paperServices(database, { clock: new FixedClock('2026-11-16T12:00:00Z') });
-      await paper.ingest.importRecords(sample(), 'sample');
-      h = await makeHarness(() => core);
-      core = createCore(paper, [h.platform]);
-      await h.platform.start(core.dispatcher);
-      await h.ready?.();
+      app = testApp(database, { clock: new FixedClock('2026-11-16T12:00:00Z') });
+      await app.services.ingest.importRecords(sample(), 'sample');
+      h = await makeHarness();
+      const module = h.registry.get(h.name);
+      if (!module) throw new Error(`${h.name} is not registered`);
+      const setup = await module.configure(h.env);
+      if (!setup.on) throw new Error(`${h.name} is off: ${setup.reason}`);
+      platform = await module.create(h.withOptions ? h.withOptions(setup.config) : setup.config, {
+        log: silentLog,
+        state: app.platformState.scope(h.name),
+        io: h.io ?? { stdin: process.stdin, stdout: { write: () => true } },
+        commands: app.commands.list,
+      });
+      core = testCore(app, [platform]);
+      await platform.start(core.dispatcher);
+      await h.ready?.({ platform, app, core });
     });
     afterAll(async () => {
-      await h.platform.stop();
-      await h.platform.stop(); // stop() is idempotent
+      await platform.stop();
+      await platform.stop(); // stop() is idempotent
       await h.close();
       await database.close();
     });
 
+    it('is created through the registry with the name and traits its module declares', () => {
+      const module = h.registry.get(h.name)!;
+      expect(platform.name).toBe(h.name);
+      expect(platform.traits).toEqual(module.traits);
+      expect(platform.traits.managers.length).toBeGreaterThan(5);
+      expect(platform.traits.buttonTtlMs).toBeGreaterThanOrEqual(60_000);
+    });
+
     it('answers a command through the real dispatcher', async () => {
       const reply = await h.command('help', '');
-      expect(reply).toContain('/papers search');
-      expect(reply).toContain('/papers digest');
+      expect(reply).toContain('/papers search ');
+      expect(reply).toContain('/papers digest on|off');
+      expect(reply).toContain('PaperPulse: Hugging Face Daily Papers in this channel');
     });
 
     it('shows a user mistake as a one-line explanation with the usage', async () => {
       const reply = await h.command('trending', 'week 2026-W99');
-      expect(reply).toMatch(/[“"]2026-W99[”"] is not a week/);
-      expect(reply).toMatch(/\/papers trending \[day\|week\|month\]/);
+      expect(reply).toMatch(/[“"]2026-W99[”"] is not a week; write it as YYYY-Www/);
+      expect(reply).toContain('Usage: /papers trending [day|week|month]');
     });
 
-    it('refuses configuration to a non-manager and writes nothing', async () => {
+    it('refuses configuration to a non-manager, naming who may, and writes nothing', async () => {
       const reply = await h.command('subscribe', 'diffusion', { manager: false });
-      expect(reply).toMatch(/Only channel managers can change this channel's settings/);
+      expect(reply).toContain(`Only channel managers can change this channel's settings: ${platform.traits.managers}.`);
       expect(await core.services.channels.find(h.channel)).toMatchObject({ pk: undefined });
     });
 
@@ -108,13 +176,14 @@ export function describeChatPlatformContract(
         'Subscribed this channel to “optimal transport”',
       );
       expect(await h.command('topics', '')).toContain('1. optimal transport');
+      expect(await core.services.channels.find(h.channel)).toMatchObject({ platform: h.name });
     });
 
     it('posts a small digest as one message and reports its id', async () => {
       const before = (await h.posted()).length;
       const ids: string[] = [];
       const small = bigDigest(0);
-      const result = await h.platform.postDigest(
+      const result = await platform.postDigest(
         h.channel,
         message([...small.blocks, { ...bigCard(1), tldr: 'Short.' }]),
         {
@@ -125,65 +194,73 @@ export function describeChatPlatformContract(
       );
       expect(result.messageIds).toEqual(ids);
       expect(ids).toHaveLength(1);
-      const posted = await h.posted();
-      expect(posted.length - before).toBe(1);
-      expect(posted.at(-1)).toContain(titleKey(1));
+      const posted = (await h.posted()).slice(before);
+      expect(posted).toHaveLength(1);
+      expect(posted[0]!.text).toContain(titleKey(1));
+      expect(posted[0]!.text).toContain('Hugging Face Daily Papers · Fri 13 Nov 2026');
     });
 
     it('splits a digest that does not fit between papers, never mid-paper, each paper once and in order', async () => {
       const before = (await h.posted()).length;
       const ids: string[] = [];
-      const result = await h.platform.postDigest(h.channel, bigDigest(25, 10), {
+      const result = await platform.postDigest(h.channel, bigDigest(25, 10), {
         thread: false,
         alreadyPosted: [],
         onPosted: async (id) => void ids.push(id),
       });
       expect(result.messageIds).toEqual(ids);
       const parts = (await h.posted()).slice(before);
-      expect(parts).toHaveLength(ids.length);
-      const all = parts.join('\n');
-      let last = -1;
-      for (let i = 0; i < 35; i++) {
-        const at = all.indexOf(titleKey(i));
-        expect(at, `paper ${i} appears`).toBeGreaterThan(last);
-        expect(all.indexOf(titleKey(i), at + 1), `paper ${i} appears once`).toBe(-1);
-        last = at;
-        // never mid-paper: a paper's title and its link sit in the same message
-        expect(parts.some((p) => p.includes(titleKey(i)) && p.includes(`2601.${10000 + i}`))).toBe(true);
-      }
+      expectSameParts(parts, ids);
+      expectEachPaperOnceInOrder(parts, 35);
     });
 
     it('resumes after the parts already posted, posting only the rest', async () => {
       const first: string[] = [];
-      await h.platform.postDigest(h.channel, bigDigest(25), {
+      await platform.postDigest(h.channel, bigDigest(25), {
         thread: false,
         alreadyPosted: [],
         onPosted: async (id) => void first.push(id),
       });
       const before = (await h.posted()).length;
       const rest: string[] = [];
-      const result = await h.platform.postDigest(h.channel, bigDigest(25), {
+      const result = await platform.postDigest(h.channel, bigDigest(25), {
         thread: false,
         alreadyPosted: first.slice(0, 1),
         onPosted: async (id) => void rest.push(id),
       });
       expect(rest).toHaveLength(first.length - 1);
       expect(result.messageIds).toEqual([first[0], ...rest]);
-      expect((await h.posted()).length - before).toBe(first.length - 1);
+      const resumed = (await h.posted()).slice(before);
+      expectSameParts(resumed, rest);
+      // The first part (with the first paper) was recorded as posted: it is not posted again.
+      expect(resumed.some((p) => p.text.includes(titleKey(0)))).toBe(false);
     });
 
-    it('accepts a digest in thread mode', async () => {
+    it('in thread mode, posts a header and the papers under it where threads exist, else in the channel', async () => {
+      const before = (await h.posted()).length;
       const ids: string[] = [];
-      await h.platform.postDigest(h.channel, bigDigest(12), {
+      await platform.postDigest(h.channel, bigDigest(12), {
         thread: true,
         alreadyPosted: [],
         onPosted: async (id) => void ids.push(id),
       });
-      expect(ids.length).toBeGreaterThanOrEqual(1);
+      const parts = (await h.posted()).slice(before);
+      expectSameParts(parts, ids);
+      expectEachPaperOnceInOrder(parts, 12);
+      if (platform.traits.threads) {
+        const [header, ...replies] = parts;
+        expect(header!.text).toContain('Hugging Face Daily Papers · Fri 13 Nov 2026');
+        expect(header!.text).not.toContain(titleKey(0));
+        expect(header!.threadOf).toBeUndefined();
+        expect(replies.length).toBeGreaterThanOrEqual(2);
+        for (const reply of replies) expect(reply.threadOf).toBe(header!.id);
+      } else {
+        for (const part of parts) expect(part.threadOf).toBeUndefined();
+      }
     });
 
     it('fails permanently for a channel that is gone', async () => {
-      const err = await h.platform
+      const err = await platform
         .postDigest(h.goneChannel, bigDigest(1), { thread: false, alreadyPosted: [], onPosted: async () => {} })
         .then(
           () => undefined,
@@ -191,6 +268,7 @@ export function describeChatPlatformContract(
         );
       expect(err).toBeInstanceOf(PlatformError);
       expect((err as PlatformError).permanent).toBe(true);
+      expect((err as PlatformError).platform).toBe(h.name);
     });
   });
 }

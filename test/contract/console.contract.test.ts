@@ -1,40 +1,79 @@
 import { PassThrough } from 'node:stream';
-import { ConsolePlatform } from '../../adapters/console/index.js';
-import { describeChatPlatformContract } from './chat-platform.contract.js';
+import { builtinPlatforms } from '../../adapters/registry.js';
+import type { ChatPlatform, CommandDispatcher } from '../../src/index.js';
+import { describeChatPlatformContract, type PostedPart } from './chat-platform.contract.js';
 
-describeChatPlatformContract('console', async (core) => {
+/** A terminal for the console: what is typed goes in, what it prints is kept. */
+function terminal() {
   const input = new PassThrough();
   let output = '';
-  const platform = new ConsolePlatform({ input, output: { write: (t: string) => (output += t) }, interactive: false });
   return {
-    platform,
-    channel: { platform: 'console', channelId: 'local' },
-    goneChannel: { platform: 'console', channelId: 'elsewhere' },
-    async command(command, text, options) {
-      if (options?.manager === false) {
-        // The person at the console owns console:local; non-managers exist only on chat platforms. Exercise the
-        // dispatcher the adapter uses, with isManager false.
-        const result = await core().dispatcher.dispatch({
-          platform: 'console',
-          command,
-          input: { kind: 'text', text },
-          user: { id: 'guest', displayName: 'guest' },
-          channel: { platform: 'console', channelId: 'local' },
-          isManager: false,
-        });
-        return result.message.text;
-      }
-      const start = output.length;
-      input.write(`/papers ${command} ${text}\n`);
-      await new Promise((r) => setImmediate(r));
-      await platform.whenIdle();
-      return output.slice(start);
+    input,
+    io: { stdin: input, stdout: { write: (t: string) => (output += t) } },
+    get output() {
+      return output;
     },
-    async posted() {
-      return output.split('━━━ Digest for console:local ━━━').slice(1);
+  };
+}
+
+/** Types a line into a console and returns what it printed in answer. */
+async function type(
+  console: { platform: ChatPlatform & { whenIdle(): Promise<void> }; term: ReturnType<typeof terminal> },
+  line: string,
+): Promise<string> {
+  const start = console.term.output.length;
+  console.term.input.write(`${line}\n`);
+  await new Promise((r) => setImmediate(r));
+  await console.platform.whenIdle();
+  return console.term.output.slice(start);
+}
+
+describeChatPlatformContract('console', async () => {
+  const registry = builtinPlatforms();
+  const owner = terminal();
+  // A second person at a second terminal who does not manage the channel: the same registry module, configured so.
+  const guest = terminal();
+  let consoles: { owner: ChatPlatform; guest: ChatPlatform } | undefined;
+  return {
+    name: 'console',
+    registry,
+    env: { USER: 'tester' },
+    io: owner.io,
+    channel: { platform: 'console', address: 'local' },
+    goneChannel: { platform: 'console', address: 'elsewhere' },
+    async ready({ platform, app, core }) {
+      const module = registry.get('console')!;
+      const setup = await module.configure({ USER: 'guest' });
+      if (!setup.on) throw new Error('console is off');
+      const second = await module.create(
+        { ...(setup.config as object), manager: false },
+        {
+          log: app.log,
+          state: app.platformState.scope('console'),
+          io: guest.io,
+          commands: app.commands.list,
+        },
+      );
+      await second.start(core.dispatcher as CommandDispatcher);
+      consoles = { owner: platform, guest: second };
+    },
+    async command(command, text, options) {
+      const who =
+        options?.manager === false
+          ? { platform: consoles!.guest, term: guest }
+          : { platform: consoles!.owner, term: owner };
+      return type(who as never, `/papers ${command} ${text}`);
+    },
+    async posted(): Promise<PostedPart[]> {
+      return owner.output
+        .split('━━━ Digest for console:local ━━━')
+        .slice(1)
+        .map((text) => ({ text }));
     },
     async close() {
-      input.end();
+      await consoles?.guest.stop();
+      owner.input.end();
+      guest.input.end();
     },
   };
 });

@@ -1,10 +1,14 @@
 import { vi } from 'vitest';
-import type { ChannelRef } from '../../src/index.js';
+import type { DiscordAdapterConfig } from '../../adapters/discord/config.js';
+import type { DiscordPlatform } from '../../adapters/discord/platform.js';
+import { builtinPlatforms } from '../../adapters/registry.js';
 import {
+  ADDRESS,
   CHANNEL_ID,
   chatInput,
   definition,
-  fakeDiscordAdapter,
+  discordEnv,
+  fakeOptions,
   GUILD_ID,
   MANAGER_PERMISSIONS,
   MEMBER_PERMISSIONS,
@@ -23,29 +27,37 @@ import { describeChatPlatformContract } from './chat-platform.contract.js';
 // enforce_nonce, so within Discord's nonce memory ("the past few minutes") Discord would rightly answer with the
 // messages already there and post nothing new (test/adapters/discord/digest.test.ts covers that). Here the fake
 // behaves as Discord does once that memory has passed, which is when the core resumes a delivery (after its lease).
-// The shared setup (PGlite, the 215-paper sample) can take over vitest's default 10 s hook timeout when several
-// suites run at once on a small machine; npm test passes --hookTimeout=120000, this keeps the file runnable alone.
 vi.setConfig({ hookTimeout: 120_000 });
 
 describeChatPlatformContract('discord', async () => {
   const fake = await new FakeDiscord({ timeScale: 0.1, nonceWindowMs: 0 }).start();
-  const platform = fakeDiscordAdapter(fake);
-  const channel: ChannelRef = { platform: 'discord', channelId: CHANNEL_ID, workspaceId: GUILD_ID };
   const gone = '3999999999999999999';
   fake.gone.add(gone);
+  let platform: DiscordPlatform | undefined;
   return {
-    platform,
-    channel,
-    goneChannel: { platform: 'discord', channelId: gone, workspaceId: GUILD_ID },
+    name: 'discord',
+    registry: builtinPlatforms(),
+    env: discordEnv(fake),
+    withOptions: (config) => ({ ...(config as DiscordAdapterConfig), options: fakeOptions(fake) }),
+    channel: { platform: 'discord', address: ADDRESS },
+    goneChannel: { platform: 'discord', address: `${GUILD_ID}/${gone}` },
+    async ready(context) {
+      platform = context.platform as DiscordPlatform;
+    },
     async command(command, text, options) {
       const raw = chatInput(fake, command, textToOptions(definition(command), text), {
         permissions: options?.manager === false ? MEMBER_PERMISSIONS : MANAGER_PERMISSIONS,
       });
-      await send(platform, fake, raw);
+      await send(platform!, fake, raw);
       return seen(fake, raw.id);
     },
     async posted() {
-      return fake.messagesIn(CHANNEL_ID).map((m) => messageText(m.body));
+      // A digest thread shares its header message's id; its messages are in the thread's own channel.
+      const inChannel = fake.messagesIn(CHANNEL_ID);
+      return inChannel.flatMap((m) => [
+        { id: m.id, text: messageText(m.body) },
+        ...fake.messagesIn(m.id).map((r) => ({ id: r.id, text: messageText(r.body), threadOf: m.id })),
+      ]);
     },
     async close() {
       await fake.stop();

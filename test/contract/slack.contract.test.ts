@@ -1,6 +1,7 @@
-import { createSlackAdapter } from '../../adapters/slack/index.js';
-import { FAKE_TIMING, PACING, SECRET, slackConfig, TEAM, TOKEN } from '../adapters/slack/setup.js';
-import { drivers, silentLog } from '../support/databases.js';
+import { builtinPlatforms } from '../../adapters/registry.js';
+import type { SlackAdapterConfig } from '../../adapters/slack/config.js';
+import type { SlackPlatform } from '../../adapters/slack/platform.js';
+import { address, FAKE_TIMING, fakeOptions, SECRET, TEAM, TOKEN } from '../adapters/slack/setup.js';
 import { FakeSlack, messageText } from '../support/fake-slack.js';
 import { describeChatPlatformContract } from './chat-platform.contract.js';
 
@@ -12,24 +13,22 @@ describeChatPlatformContract('slack', async () => {
   const fake = await new FakeSlack(FAKE_TIMING).start();
   fake.addWorkspace({ teamId: TEAM, botToken: TOKEN, admins: ['UADMIN'] });
   fake.setChannelError('CGONE', 'channel_not_found');
-  // The token mode keeps nothing in the database; the adapter still takes one (the OAuth store needs it).
-  const database = await drivers[0]!.open();
-  const platform = createSlackAdapter(slackConfig(), silentLog, database, {
-    slackApiUrl: fake.apiUrl,
-    port: 0,
-    host: '127.0.0.1',
-    pacing: PACING,
-  });
-  const channel = { platform: 'slack' as const, channelId: 'CCONTRACT', workspaceId: TEAM };
+  let platform: SlackPlatform | undefined;
   return {
-    platform,
-    channel,
-    goneChannel: { platform: 'slack', channelId: 'CGONE', workspaceId: TEAM },
+    name: 'slack',
+    registry: builtinPlatforms(),
+    env: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET },
+    withOptions: (config) => ({ ...(config as SlackAdapterConfig), options: fakeOptions(fake) }),
+    channel: { platform: 'slack', address: address('CCONTRACT') },
+    goneChannel: { platform: 'slack', address: address('CGONE') },
+    async ready(context) {
+      platform = context.platform as SlackPlatform;
+    },
     async command(command, text, options) {
-      const sent = await fake.slashCommand(`http://127.0.0.1:${platform.port}/slack/events`, SECRET, {
+      const sent = await fake.slashCommand(`http://127.0.0.1:${platform!.port}/slack/events`, SECRET, {
         text: `${command} ${text}`,
         user: options?.manager === false ? 'UMEMBER' : 'UADMIN',
-        channel: channel.channelId,
+        channel: 'CCONTRACT',
         team: TEAM,
       });
       if (sent.status !== 200) throw new Error(`the app answered ${sent.status}`);
@@ -40,10 +39,11 @@ describeChatPlatformContract('slack', async () => {
         .join('\n');
     },
     async posted() {
-      return fake.postsTo(channel.channelId).map(messageText);
+      return fake
+        .postsTo('CCONTRACT')
+        .map((m) => ({ id: m.ts, text: messageText(m), ...(m.threadTs ? { threadOf: m.threadTs } : {}) }));
     },
     async close() {
-      await database.close();
       await fake.stop();
     },
   };

@@ -4,9 +4,17 @@ import type {
   CommandDispatcher,
   OutgoingMessage,
   PlatformName,
+  PlatformTraits,
   PostDigestOptions,
 } from '../../src/index.js';
 import { channelKey, PlatformError } from '../../src/index.js';
+
+/** What the recording platform declares about itself: threads exist, buttons live 15 minutes. */
+export const RECORDING_TRAITS: PlatformTraits = {
+  managers: 'the test’s managers',
+  buttonTtlMs: 15 * 60_000,
+  threads: true,
+};
 
 export interface RecordedPost {
   readonly channel: string;
@@ -25,6 +33,7 @@ type Failure = { permanent: boolean; code: string; times: number };
  */
 export class RecordingPlatform implements ChatPlatform {
   readonly name: PlatformName;
+  readonly traits = RECORDING_TRAITS;
   readonly posts: RecordedPost[] = [];
   private readonly failures = new Map<string, Failure>();
   private next = 0;

@@ -1,13 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelSettings } from '../../src/domain/channel.js';
-import { type Core, createCore } from '../../src/index.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { RecordingPlatform } from '../fakes/recording-platform.js';
 import { drivers, type TestDatabase } from '../support/databases.js';
 import { listsOn } from '../support/fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
-import { paperServices } from '../support/services.js';
+import { type TestCore, testApp, testCore, typed } from '../support/services.js';
 
 /**
  * Scheduling and delivery with a controllable clock: time zones, DST, weekends, downtime catch-up, failures and
@@ -25,19 +24,19 @@ describe.each(drivers)('digest delivery on $name', (driver) => {
     database = await driver.open();
     const clock = new FixedClock(options.now);
     const logs = captureLogs();
-    const paper = paperServices(database, { clock, log: logs.log });
-    await paper.ingest.importRecords(listsOn(options.lists), 'test');
+    const paper = testApp(database, { clock, log: logs.log });
+    await paper.services.ingest.importRecords(listsOn(options.lists), 'test');
     const platform = new RecordingPlatform('console', options.perPart);
-    const core = createCore(paper, [platform], { retryDelayMs: 60_000, concurrency: 4 });
+    const core = testCore(paper, [platform], { retryDelayMs: 60_000, concurrency: 4 });
     return { clock, logs, platform, core, paper };
   }
 
-  const channel = (id: string) => ({ platform: 'console' as const, channelId: id });
-  const enable = (core: Core, id: string, at: Date, settings: Partial<ChannelSettings> = {}) =>
+  const channel = (id: string) => ({ platform: 'console' as const, address: id });
+  const enable = (core: TestCore, id: string, at: Date, settings: Partial<ChannelSettings> = {}) =>
     core.services.channels.update(channel(id), { digestEnabled: true, ...settings }, at);
   const statuses = async (db: TestDatabase) =>
-    db.rows<{ channel_id: string; kind: string; period: string; status: string }>(
-      sql`select c.channel_id, d.kind, d.period, d.status from deliveries d join channels c on c.id = d.channel_pk order by c.channel_id, d.period`,
+    db.rows<{ address: string; kind: string; period: string; status: string }>(
+      sql`select c.address, d.kind, d.period, d.status from deliveries d join channels c on c.id = d.channel_pk order by c.address, d.period`,
     );
 
   it("posts a channel's digest once at its time: the latest closed list, top N by upvotes", async () => {
@@ -55,9 +54,7 @@ describe.each(drivers)('digest delivery on $name', (driver) => {
     clock.advance(60_000);
     await core.delivery.reconcile();
     expect(platform.posts).toHaveLength(1);
-    expect(await statuses(database!)).toEqual([
-      { channel_id: 'c1', kind: 'daily', period: '2026-11-13', status: 'sent' },
-    ]);
+    expect(await statuses(database!)).toEqual([{ address: 'c1', kind: 'daily', period: '2026-11-13', status: 'sent' }]);
   });
 
   it('posts at each channel’s own local time', async () => {
@@ -133,8 +130,8 @@ describe.each(drivers)('digest delivery on $name', (driver) => {
     await core.delivery.reconcile();
     expect(platform.posts.map((p) => p.channel)).toEqual(['console:early']);
     expect(await statuses(database!)).toEqual([
-      { channel_id: 'early', kind: 'daily', period: '2026-11-13', status: 'sent' },
-      { channel_id: 'late', kind: 'daily', period: '2026-11-13', status: 'skipped' },
+      { address: 'early', kind: 'daily', period: '2026-11-13', status: 'sent' },
+      { address: 'late', kind: 'daily', period: '2026-11-13', status: 'skipped' },
     ]);
     expect(
       logs.entries.some((e) => e.msg.startsWith('digest skipped: 361 minutes late') && e.channel === 'console:late'),
@@ -162,29 +159,15 @@ describe.each(drivers)('digest delivery on $name', (driver) => {
     const gone = await core.services.channels.find(channel('gone'));
     expect(gone).toMatchObject({ consecutiveFailures: 3, pauseReason: expect.stringContaining('unknown_channel') });
     expect(gone.pausedAt).not.toBeNull();
-    expect((await statuses(database!)).filter((s) => s.channel_id === 'gone').map((s) => s.status)).toEqual([
+    expect((await statuses(database!)).filter((s) => s.address === 'gone').map((s) => s.status)).toEqual([
       'failed',
       'failed',
       'failed',
     ]);
-    const status = await core.dispatcher.dispatch({
-      platform: 'console',
-      command: 'status',
-      input: { kind: 'text', text: '' },
-      user: { id: 'u', displayName: 'u' },
-      channel: channel('gone'),
-      isManager: false,
-    });
+    const status = await core.dispatcher.dispatch(typed(channel('gone'), 'status', { manager: false }));
     expect(status.message.text).toMatch(/Digest: paused/);
     expect(status.message.text).toMatch(/paused since .* after 3 failed deliveries in a row/);
-    await core.dispatcher.dispatch({
-      platform: 'console',
-      command: 'digest',
-      input: { kind: 'text', text: 'on' },
-      user: { id: 'u', displayName: 'u' },
-      channel: channel('gone'),
-      isManager: true,
-    });
+    await core.dispatcher.dispatch(typed(channel('gone'), 'digest on'));
     expect(await core.services.channels.find(channel('gone'))).toMatchObject({
       pausedAt: null,
       consecutiveFailures: 0,
@@ -331,7 +314,7 @@ describe.each(drivers)('digest delivery on $name', (driver) => {
       : database!;
     if (secondDb !== database) extra.push(secondDb as TestDatabase);
     const otherPlatform = new RecordingPlatform('console', 2);
-    const other = createCore(paperServices(secondDb as TestDatabase, { clock, log: paper.log }), [otherPlatform], {
+    const other = testCore(testApp(secondDb as TestDatabase, { clock, log: paper.log }), [otherPlatform], {
       concurrency: 4,
     });
     clock.set('2026-11-16T09:00:00Z');

@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CommandInvocation, type Core, createCore, GENERIC_FAILURE, type OptionValue } from '../../src/index.js';
+import { GENERIC_FAILURE } from '../../src/commands/dispatcher.js';
+import type { CommandInput, OptionValue } from '../../src/index.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../support/databases.js';
 import { sample } from '../support/fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
 import { prng } from '../support/prng.js';
 import { replyFitsEveryPlatform, replyRefusedByPlatforms } from '../support/reply-limits.js';
-import { paperServices } from '../support/services.js';
+import { type TestCore, testApp, testCore } from '../support/services.js';
 
 const COMMANDS = ['help', 'trending', 'search', 'paper', 'topics', 'subscribe', 'unsubscribe', 'digest', 'status'];
 const WORDS = [
@@ -103,7 +104,7 @@ const NASTY = [
   '[]',
 ];
 
-function generate(rand: () => number): { command: string; input: CommandInvocation['input']; isManager: boolean } {
+function generate(rand: () => number): { command: string; input: CommandInput; isManager: boolean } {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const roll = rand();
   const command =
@@ -129,7 +130,7 @@ function generate(rand: () => number): { command: string; input: CommandInvocati
                   ? 'x'.repeat(Math.floor(rand() * 10_000))
                   : undefined;
     }
-    return { command, input: { kind: 'options', values }, isManager };
+    return { command, input: { kind: 'options', command, values }, isManager };
   }
   const parts: string[] = [];
   const n = Math.floor(rand() * 6);
@@ -145,19 +146,20 @@ function generate(rand: () => number): { command: string; input: CommandInvocati
             : 'y'.repeat(10_000),
     );
   }
-  return { command, input: { kind: 'text', text: parts.join(rand() < 0.8 ? ' ' : '') }, isManager };
+  const text = parts.join(rand() < 0.8 ? ' ' : '');
+  return { command, input: { kind: 'line', text: `${command}${rand() < 0.9 ? ' ' : ''}${text}` }, isManager };
 }
 
 describe.each(drivers)('fuzzing the command core on $name', (driver) => {
   let database: TestDatabase;
-  let core: Core;
+  let core: TestCore;
   const logs = captureLogs();
 
   beforeAll(async () => {
     database = await driver.open();
-    const paper = paperServices(database, { clock: new FixedClock('2026-11-16T12:00:00Z'), log: logs.log });
-    await paper.ingest.importRecords(sample(), 'sample');
-    core = createCore(paper, []);
+    const paper = testApp(database, { clock: new FixedClock('2026-11-16T12:00:00Z'), log: logs.log });
+    await paper.services.ingest.importRecords(sample(), 'sample');
+    core = testCore(paper, []);
   });
   afterAll(() => database.close());
 
@@ -174,19 +176,17 @@ describe.each(drivers)('fuzzing the command core on $name', (driver) => {
   it('answers 10,000 generated inputs: no exception escapes, refusals write nothing, every reply fits', async () => {
     const seed = Number(process.env.FUZZ_SEED ?? 20261125);
     const rand = prng(seed);
-    const channel = { platform: 'console' as const, channelId: 'fuzz' };
+    const channel = { platform: 'console' as const, address: 'fuzz' };
     let refused = 0;
     for (let i = 0; i < 10_000; i++) {
       const { command, input, isManager } = generate(rand);
       const where = `seed ${seed}, input #${i}: ${JSON.stringify({ command, input, isManager }).slice(0, 300)}`;
       const before = await fingerprint();
       const result = await core.dispatcher.dispatch({
-        platform: i % 3 === 0 ? 'discord' : i % 3 === 1 ? 'slack' : 'console',
-        command,
         input,
         user: { id: 'fuzzer', displayName: 'fuzzer' },
-        channel,
-        isManager,
+        channel: { ...channel, platform: i % 3 === 0 ? 'discord' : i % 3 === 1 ? 'slack' : 'console' },
+        isManager: async () => isManager,
       });
       expect(result.message.text.length, where).toBeGreaterThan(0);
       expect(result.message.text, where).not.toContain(GENERIC_FAILURE);
@@ -201,21 +201,19 @@ describe.each(drivers)('fuzzing the command core on $name', (driver) => {
       if (i % 10 === 0) {
         // Buttons and autocomplete get garbage too.
         const press = await core.dispatcher.dispatchAction({
-          platform: 'discord',
           actionId:
             rand() < 0.5
               ? `more:${'A'.repeat(Math.floor(rand() * 20))}`
-              : String(input.kind === 'text' ? input.text : command).slice(0, 100),
+              : String(input.kind === 'line' ? input.text : command).slice(0, 100),
           user: { id: 'fuzzer', displayName: 'fuzzer' },
           channel,
-          isManager,
+          isManager: async () => isManager,
         });
         expect(press.message.text, where).not.toContain(GENERIC_FAILURE);
         const choices = await core.dispatcher.autocomplete({
-          platform: 'discord',
           command,
           option: rand() < 0.5 ? 'topic' : 'value',
-          partial: input.kind === 'text' ? input.text.slice(0, 200) : '',
+          partial: input.kind === 'line' ? input.text.slice(0, 200) : '',
           channel,
           values: { setting: rand() < 0.5 ? 'timezone' : 'days' },
         });

@@ -1,20 +1,20 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PaperServices } from '../../src/app.js';
+import type { CoreServices } from '../../src/commands/definition.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../support/databases.js';
 import { FakeHuggingFace } from '../support/fake-huggingface.js';
 import { dailyPapers20241025, paper250904664, sampleByDate } from '../support/fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
-import { paperServices } from '../support/services.js';
+import { testApp } from '../support/services.js';
 
-const count = async (s: PaperServices, table: string) =>
-  (await s.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
+const count = async (database: TestDatabase, table: string) =>
+  (await database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
 
 describe.each(drivers)('ingest on $name', (driver) => {
   let database: TestDatabase;
   let hf: FakeHuggingFace;
-  let services: PaperServices;
+  let services: CoreServices;
   let logs: ReturnType<typeof captureLogs>;
   const clock = new FixedClock('2026-11-16T12:00:00Z');
   const lists = sampleByDate();
@@ -29,7 +29,7 @@ describe.each(drivers)('ingest on $name', (driver) => {
     hf.requests.length = 0;
     for (const [date, list] of lists) hf.lists.set(date, list);
     logs = captureLogs();
-    services = paperServices(database, { clock, hfUrl: hf.url, log: logs.log, pageSize: 10 });
+    services = testApp(database, { clock, hfUrl: hf.url, log: logs.log, pageSize: 10 }).services;
   });
   afterEach(() => database.close());
 
@@ -61,7 +61,7 @@ describe.each(drivers)('ingest on $name', (driver) => {
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 21 });
     expect(await database.rows(sql`select id, updated_at, raw from papers order by id`)).toEqual(before);
     expect(await database.rows(sql`select * from daily_entries order by paper_id`)).toEqual(entriesBefore);
-    expect(await count(services, 'paper_metrics')).toBe(42);
+    expect(await count(database, 'paper_metrics')).toBe(42);
   });
 
   it('updates a paper whose upvotes changed, and snapshots the new count', async () => {
@@ -85,7 +85,7 @@ describe.each(drivers)('ingest on $name', (driver) => {
     await services.ingest.ingestDate('2026-11-13');
     const id = (shared.paper as { id: string }).id;
     expect(await services.papers.listDatesOf(id)).toEqual(['2026-11-13', '2026-11-12']);
-    expect(await count(services, 'papers')).toBe(21 + 21);
+    expect(await count(database, 'papers')).toBe(21 + 21);
   });
 
   it('treats a weekend [] as a normal empty day', async () => {
@@ -103,7 +103,7 @@ describe.each(drivers)('ingest on $name', (driver) => {
   it('stores nothing from a malformed JSON response and records the failed run', async () => {
     hf.script(/date=2026-11-13&limit=10&p=1/, { body: '[{"paper":' });
     await expect(services.ingest.ingestDate('2026-11-13')).rejects.toThrow(/malformed JSON/);
-    expect(await count(services, 'papers')).toBe(0);
+    expect(await count(database, 'papers')).toBe(0);
     const [run] = await database.rows<{ status: string; error: string }>(sql`select status, error from ingest_runs`);
     expect(run!.status).toBe('failed');
     expect(run!.error).toMatch(/malformed JSON/);
@@ -146,7 +146,7 @@ describe.each(drivers)('ingest on $name', (driver) => {
     expect(second.skippedDays).toHaveLength(6);
     expect(hf.requests.every((r) => r.includes('date=2026-11-10'))).toBe(true);
     expect(progress[1]).toBe('2/7 2026-11-10 ingested');
-    expect(await count(services, 'daily_entries')).toBe(21 * 4 + 21);
+    expect(await count(database, 'daily_entries')).toBe(21 * 4 + 21);
   });
 
   it('refreshes the open day and the latest closed day on schedule, skipping a closed day already final', async () => {
@@ -187,7 +187,7 @@ describe.each(drivers)('ingest on $name', (driver) => {
       services.ingest.importRecords(b, 'b'),
     ]);
     expect([first.inserted, second.inserted]).toEqual([2000, 2000]);
-    expect(await count(services, "title_words where word like 'vocab%'")).toBe(2000);
+    expect(await count(database, "title_words where word like 'vocab%'")).toBe(2000);
   });
 
   it('imports the 2024 recorded response onto its own date', async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PaperServices } from '../../src/app.js';
+import type { CoreServices } from '../../src/commands/definition.js';
 import { parseSearchQuery } from '../../src/search/query.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../support/databases.js';
 import { sample } from '../support/fixtures.js';
-import { paperServices } from '../support/services.js';
+import { testApp } from '../support/services.js';
 
 /**
  * Search relevance on the bundled sample, with judged queries: for each, the papers a reader would expect at the
@@ -12,12 +12,12 @@ import { paperServices } from '../support/services.js';
  */
 describe.each(drivers)('search on $name', (driver) => {
   let database: TestDatabase;
-  let services: PaperServices;
+  let services: CoreServices;
   const now = new Date('2026-11-16T12:00:00Z');
 
   beforeAll(async () => {
     database = await driver.open();
-    services = paperServices(database, { clock: new FixedClock(now) });
+    services = testApp(database, { clock: new FixedClock(now) }).services;
     await services.ingest.importRecords(sample(), 'sample');
   });
   afterAll(() => database.close());
@@ -133,8 +133,19 @@ describe.each(drivers)('search on $name', (driver) => {
     expect(await services.search.isSearchable('!!!')).toBe(false);
   });
 
-  it('tells which papers match a topic', async () => {
-    const matched = await services.search.matching('optimal transport', ['9901.00073', '9901.00062', '9901.00166']);
-    expect(matched).toEqual(new Set(['9901.00073', '9901.00166']));
+  it('tells which papers match which topics, in one query', async () => {
+    const ids = ['9901.00073', '9901.00062', '9901.00166'];
+    const matched = await services.search.matchingQueries(
+      ['optimal transport', 'zzqx nothing', 'transport OR diffusion'],
+      ids,
+    );
+    // Sparsity-Constrained Optimal Transport and SP^2OT match both; Wasserstein GAN's abstract names neither word.
+    expect(matched).toEqual(
+      new Map([
+        ['9901.00073', [0, 2]],
+        ['9901.00166', [0, 2]],
+      ]),
+    );
+    expect(await services.search.matchingQueries([], ids)).toEqual(new Map());
   });
 });

@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PaperServices } from '../../src/app.js';
+import type { CoreServices } from '../../src/commands/definition.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../support/databases.js';
 import { sample, sampleByDate } from '../support/fixtures.js';
-import { paperServices } from '../support/services.js';
+import { testApp } from '../support/services.js';
 
 describe.each(drivers)('trending on $name', (driver) => {
   let database: TestDatabase;
-  let services: PaperServices;
+  let services: CoreServices;
   const clock = new FixedClock('2026-11-16T12:00:00Z');
   const byDate = sampleByDate();
   const idsOf = (date: string) => byDate.get(date)!.map((i) => (i.paper as { id: string }).id);
 
   beforeAll(async () => {
     database = await driver.open();
-    services = paperServices(database, { clock });
+    services = testApp(database, { clock }).services;
     await services.ingest.importRecords(sample(), 'sample');
   });
   afterAll(() => database.close());

@@ -3,19 +3,20 @@
  * fixed time NOW, posting through a platform that records each message in the shared table `test_posts`.
  * With CRASH=after-claim it kills itself (SIGKILL) at its first post, after claiming but before posting.
  */
-import { buildPaperServices } from '../../src/app.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/client.js';
 import {
   type ChannelRef,
   type ChatPlatform,
   channelKey,
-  createCore,
-  createLogger,
   type OutgoingMessage,
   type PostDigestOptions,
 } from '../../src/index.js';
+import { createLogger } from '../../src/logger.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
+import { RECORDING_TRAITS } from '../fakes/recording-platform.js';
+import { testCore } from './services.js';
 
 const url = process.env.DATABASE_URL!;
 const log = createLogger('warn');
@@ -24,6 +25,7 @@ const worker = process.env.WORKER ?? String(process.pid);
 
 const platform: ChatPlatform = {
   name: 'console',
+  traits: RECORDING_TRAITS,
   async start() {},
   async stop() {},
   async postDigest(channel: ChannelRef, message: OutgoingMessage, options: PostDigestOptions) {
@@ -42,8 +44,8 @@ const platform: ChatPlatform = {
   },
 };
 
-const paper = buildPaperServices(database, { config: loadConfig({}), log, clock: new FixedClock(process.env.NOW!) });
-const core = createCore(paper, [platform], { concurrency: 8 });
+const app = buildApp(database, { config: loadConfig({}), log, clock: new FixedClock(process.env.NOW!) });
+const core = testCore(app, [platform], { concurrency: 8 });
 const report = await core.delivery.reconcile();
 process.stdout.write(`${JSON.stringify(report)}\n`);
 await database.close();

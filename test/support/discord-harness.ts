@@ -4,13 +4,10 @@
  * and what the user saw is read back from the fake's interaction callback and webhook records.
  */
 import { PermissionFlagsBits } from 'discord.js';
-import type { DiscordConfig } from '../../adapters/discord/config.js';
-import {
-  createDiscordAdapter,
-  type DiscordAdapterOptions,
-  type DiscordPlatform,
-} from '../../adapters/discord/platform.js';
-import type { CommandDefinition, Logger } from '../../src/index.js';
+import type { DiscordAdapterConfig, DiscordAdapterOptions } from '../../adapters/discord/config.js';
+import { DISCORD_TRAITS } from '../../adapters/discord/index.js';
+import { DiscordPlatform } from '../../adapters/discord/platform.js';
+import type { CommandSpec, Logger } from '../../src/index.js';
 import { createPapersCommands } from '../../src/index.js';
 import { silentLog } from './databases.js';
 import { type FakeDiscord, messageText } from './fake-discord.js';
@@ -32,8 +29,21 @@ export const BOT_CHANNEL_PERMISSIONS =
   PermissionFlagsBits.CreatePublicThreads |
   PermissionFlagsBits.SendMessagesInThreads;
 
-export function discordConfig(fake: FakeDiscord): DiscordConfig {
-  return { token: fake.token, applicationId: fake.applicationId, shards: 'auto' };
+/** The address of the harness's channel. */
+export const ADDRESS = `${GUILD_ID}/${CHANNEL_ID}`;
+
+/** The environment that turns Discord on with the fake's credentials. */
+export function discordEnv(fake: FakeDiscord): Record<string, string> {
+  return { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId };
+}
+
+/** Test-only options: REST at the fake, no gateway (interactions are handed to discord.js as the gateway would). */
+export function fakeOptions(fake: FakeDiscord, options: DiscordAdapterOptions = {}): DiscordAdapterOptions {
+  return { api: fake.api, connect: async () => {}, ...options };
+}
+
+export function discordConfig(fake: FakeDiscord, options: DiscordAdapterOptions = {}): DiscordAdapterConfig {
+  return { token: fake.token, applicationId: fake.applicationId, shards: 'auto', options: fakeOptions(fake, options) };
 }
 
 /** The adapter pointed at the fake, without a gateway connection. */
@@ -42,11 +52,7 @@ export function fakeDiscordAdapter(
   options: DiscordAdapterOptions & { log?: Logger } = {},
 ): DiscordPlatform {
   const { log, ...rest } = options;
-  return createDiscordAdapter(discordConfig(fake), log ?? silentLog, {
-    api: fake.api,
-    connect: async () => {},
-    ...rest,
-  });
+  return new DiscordPlatform(discordConfig(fake, rest), { log: log ?? silentLog }, DISCORD_TRAITS);
 }
 
 let sequence = 0n;
@@ -162,7 +168,7 @@ const OPTION_TYPES = { string: 3, integer: 4, boolean: 5 } as const;
  * A line of text as a Discord user would fill the subcommand's typed options: words go to the options in order, a
  * `rest` option takes the remainder, a trailing `public` sets the public flag.
  */
-export function textToOptions(def: CommandDefinition, text: string): RawOption[] {
+export function textToOptions(def: CommandSpec, text: string): RawOption[] {
   const options: RawOption[] = [];
   let words = text.trim() ? text.trim().split(/\s+/) : [];
   const flag = def.options.find((o) => o.flag);
@@ -170,7 +176,7 @@ export function textToOptions(def: CommandDefinition, text: string): RawOption[]
     options.push({ name: flag.name, type: OPTION_TYPES.boolean, value: true });
     words = words.slice(0, -1);
   }
-  for (const spec of def.options.filter((o) => !o.flag)) {
+  for (const spec of def.options.filter((o) => !o.flag && !o.cliOnly)) {
     if (words.length === 0) break;
     const value = spec.rest ? words.join(' ') : words[0]!;
     words = spec.rest ? [] : words.slice(1);
@@ -186,7 +192,7 @@ export function textToOptions(def: CommandDefinition, text: string): RawOption[]
 const definitions = createPapersCommands();
 
 /** The command's definition, for textToOptions. */
-export function definition(command: string): CommandDefinition {
+export function definition(command: string): CommandSpec {
   const def = definitions.get(command);
   if (!def) throw new Error(`no command ${command}`);
   return def;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ListedPaper } from '../../src/domain/paper.js';
 import {
-  type ListedPaper,
   normalizeAbstract,
   normalizeTitle,
   parseBatch,

@@ -90,7 +90,7 @@ describe('card text helpers', () => {
 
 describe('candidate relaxation of phrases', () => {
   it('keeps a query without quotes, unquotes positive phrases and drops negated ones', async () => {
-    const { relaxPhrases } = await import('../../src/search/search-service.js');
+    const { relaxPhrases } = await import('../../src/db/pg-paper-search.js');
     expect(relaxPhrases('graph neural OR transformer -survey')).toBe('graph neural OR transformer -survey');
     expect(relaxPhrases('"diffusion models" -"image editing" text')).toBe('diffusion models text');
     expect(relaxPhrases('"unterminated phrase')).toBe('unterminated phrase');

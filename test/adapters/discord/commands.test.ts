@@ -14,7 +14,7 @@ import {
 } from '../../../adapters/discord/commands.js';
 import { BOT_PERMISSIONS, createDiscordCliCommands, inviteUrl } from '../../../adapters/discord/deploy-commands.js';
 import { COMMAND_LIMITS } from '../../../adapters/discord/limits.js';
-import { createPapersCommands, runCli } from '../../../src/index.js';
+import { createPapersCommands, createPlatformRegistry, runCli } from '../../../src/index.js';
 import { GUILD_ID } from '../../support/discord-harness.js';
 import { FakeDiscord, validateCommands } from '../../support/fake-discord.js';
 
@@ -163,7 +163,7 @@ describe('paperpulse discord:deploy-commands', () => {
         stdin: new PassThrough(),
         env: { LOG_LEVEL: 'silent', ...env },
       },
-      createDiscordCliCommands({ api: fake.api }),
+      { commands: createDiscordCliCommands({ api: fake.api }), platforms: createPlatformRegistry(), version: 'test' },
     );
     return { code, stdout, stderr };
   }

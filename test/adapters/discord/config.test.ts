@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parseDiscordConfig } from '../../../adapters/discord/config.js';
-import { createDiscordFromEnv, DiscordPlatform, discordCliCommands } from '../../../adapters/discord/index.js';
+import { discordCliCommands } from '../../../adapters/discord/deploy-commands.js';
+import { discordModule } from '../../../adapters/discord/index.js';
+import { DiscordPlatform } from '../../../adapters/discord/platform.js';
 import { BotError } from '../../../src/index.js';
 import { silentLog } from '../../support/databases.js';
+import { PlatformStateStub } from '../../support/platform-state.js';
+
+const context = {
+  log: silentLog,
+  state: new PlatformStateStub(),
+  io: { stdin: process.stdin, stdout: process.stdout },
+  commands: [],
+};
 
 const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.GfAkE1.a-bot-token-value-for-config-tests';
 const APP = '1000000000000000001';
@@ -21,7 +31,16 @@ describe('Discord configuration', () => {
   it('is off when neither variable is set (blank counts as unset)', () => {
     expect(parseDiscordConfig({})).toBeUndefined();
     expect(parseDiscordConfig({ DISCORD_TOKEN: '  ', DISCORD_APPLICATION_ID: '' })).toBeUndefined();
-    expect(createDiscordFromEnv({}, silentLog)).toBeUndefined();
+  });
+
+  it('the registry module says why it is off, and creates the platform when it is on', async () => {
+    expect(await discordModule.configure({})).toEqual({ on: false, reason: 'DISCORD_TOKEN not set' });
+    const setup = await discordModule.configure({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP });
+    expect(setup).toEqual({ on: true, config: { token: TOKEN, applicationId: APP, shards: 'auto' } });
+    const platform = await discordModule.create(setup.on ? setup.config : (undefined as never), context);
+    expect(platform).toBeInstanceOf(DiscordPlatform);
+    expect(platform.traits).toBe(discordModule.traits);
+    await platform.stop();
   });
 
   it('reads the token and application id; a pasted "Bot " prefix is dropped', () => {
@@ -30,9 +49,6 @@ describe('Discord configuration', () => {
       applicationId: APP,
       shards: 'auto',
     });
-    expect(createDiscordFromEnv({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP }, silentLog)).toBeInstanceOf(
-      DiscordPlatform,
-    );
   });
 
   it('leaves the shards to discord.js when started by its ShardingManager', () => {
@@ -47,13 +63,13 @@ describe('Discord configuration', () => {
     ).toMatchObject({ shards: undefined });
   });
 
-  it('a token without the application id is one line naming DISCORD_APPLICATION_ID', () => {
+  it('a token without the application id is one line naming DISCORD_APPLICATION_ID', async () => {
     const err = problem({ DISCORD_TOKEN: TOKEN });
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.message).toBe(
       'invalid configuration: DISCORD_APPLICATION_ID must be set when DISCORD_TOKEN is: the application id from the Discord Developer Portal (your app → General Information)',
     );
-    expect(() => createDiscordFromEnv({ DISCORD_TOKEN: TOKEN }, silentLog)).toThrow(BotError);
+    await expect(discordModule.configure({ DISCORD_TOKEN: TOKEN })).rejects.toThrow(BotError);
   });
 
   it('an application id without a token names DISCORD_TOKEN', () => {

@@ -7,13 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DISCORD_CODES } from '../../../adapters/discord/errors.js';
 import type { DiscordPlatform } from '../../../adapters/discord/platform.js';
 import { renderMessage } from '../../../adapters/discord/render.js';
-import {
-  createCore,
-  message,
-  type OutgoingMessage,
-  PlatformError,
-  type PostDigestOptions,
-} from '../../../src/index.js';
+import { message, type OutgoingMessage, PlatformError, type PostDigestOptions } from '../../../src/index.js';
 import { bigCard, bigDigest } from '../../contract/chat-platform.contract.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../../support/databases.js';
@@ -21,12 +15,12 @@ import { fakeDiscordAdapter, GUILD_ID } from '../../support/discord-harness.js';
 import { FakeDiscord, messageText } from '../../support/fake-discord.js';
 import { listsOn } from '../../support/fixtures.js';
 import { captureLogs } from '../../support/log-capture.js';
-import { paperServices } from '../../support/services.js';
+import { testApp, testCore } from '../../support/services.js';
 
 let channelSeq = 0;
 /** A fresh channel id per test, so rate-limit buckets and records do not mix. */
 const newChannel = () => String(3_100_000_000_000_000_000n + BigInt(++channelSeq));
-const ref = (channelId: string) => ({ platform: 'discord' as const, channelId, workspaceId: GUILD_ID });
+const ref = (channelId: string) => ({ platform: 'discord' as const, address: `${GUILD_ID}/${channelId}` });
 
 function recorder(thread = false, alreadyPosted: string[] = []) {
   const ids: string[] = [];
@@ -215,7 +209,9 @@ describe('Discord digest posting (no gateway: the CLI path)', () => {
   });
 
   it('a non-Discord channel is refused permanently without a request', async () => {
-    const err = await failure(platform.postDigest({ platform: 'slack', channelId: 'C1' }, small(), recorder().options));
+    const err = await failure(
+      platform.postDigest({ platform: 'slack', address: 'T1/C1' }, small(), recorder().options),
+    );
     expect(err).toMatchObject({ permanent: true });
   });
 
@@ -298,9 +294,9 @@ describe('Discord digests delivered by the core (exactly once)', () => {
     fake = await new FakeDiscord({ timeScale: 0.05 }).start();
     platform = fakeDiscordAdapter(fake);
     const clock = new FixedClock('2026-11-15T12:00:00Z');
-    const paper = paperServices(database, { clock });
-    await paper.ingest.importRecords(listsOn(['2026-11-12', '2026-11-13', '2026-11-16', '2026-11-17']), 'test');
-    const core = createCore(paper, [platform], { retryDelayMs: 60_000 });
+    const app = testApp(database, { clock });
+    await app.services.ingest.importRecords(listsOn(['2026-11-12', '2026-11-13', '2026-11-16', '2026-11-17']), 'test');
+    const core = testCore(app, [platform], { retryDelayMs: 60_000 });
     const ok = newChannel();
     const gone = newChannel();
     fake.gone.add(gone);

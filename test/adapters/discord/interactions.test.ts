@@ -6,10 +6,11 @@
 import { MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordPlatform } from '../../../adapters/discord/platform.js';
-import { BotError, type Choice, type Core, createCore } from '../../../src/index.js';
+import { BotError, type Choice } from '../../../src/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../../support/databases.js';
 import {
+  ADDRESS,
   autocomplete,
   BOT_CHANNEL_PERMISSIONS,
   buttonPress,
@@ -25,7 +26,7 @@ import { FakeDiscord } from '../../support/fake-discord.js';
 import { FakeHuggingFace } from '../../support/fake-huggingface.js';
 import { paper250904664, sample } from '../../support/fixtures.js';
 import { captureLogs } from '../../support/log-capture.js';
-import { paperServices } from '../../support/services.js';
+import { type TestCore, testApp, testCore } from '../../support/services.js';
 
 const str = (name: string, value: string, focused = false): RawOption => ({
   name,
@@ -43,7 +44,7 @@ describe('Discord interactions through the real client', () => {
   let fake: FakeDiscord;
   let hf: FakeHuggingFace;
   let platform: DiscordPlatform;
-  let core: Core;
+  let core: TestCore;
   const clock = new FixedClock('2026-11-16T12:00:00Z');
   const logs = captureLogs();
 
@@ -51,10 +52,10 @@ describe('Discord interactions through the real client', () => {
     database = await drivers[0]!.open();
     hf = await new FakeHuggingFace().start();
     fake = await new FakeDiscord().start();
-    const paper = paperServices(database, { clock, hfUrl: hf.url, log: logs.log });
-    await paper.ingest.importRecords(sample(), 'sample');
+    const app = testApp(database, { clock, hfUrl: hf.url, log: logs.log });
+    await app.services.ingest.importRecords(sample(), 'sample');
     platform = fakeDiscordAdapter(fake, { log: logs.log });
-    core = createCore(paper, [platform]);
+    core = testCore(app, [platform]);
     await platform.start(core.dispatcher);
   }, 120_000);
   afterAll(async () => {
@@ -427,5 +428,5 @@ describe('Discord start-up', () => {
 });
 
 function ref() {
-  return { platform: 'discord' as const, channelId: CHANNEL_ID };
+  return { platform: 'discord' as const, address: ADDRESS };
 }

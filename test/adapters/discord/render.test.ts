@@ -258,7 +258,7 @@ describe('a message', () => {
   });
 
   it('headerAlone: the thread header holds only the text before the papers', () => {
-    const parts = renderMessage(bigDigest(3), { headerAlone: true });
+    const parts = renderMessage(bigDigest(3), { thread: true });
     expect(parts[0]).toEqual({
       content: '**Hugging Face Daily Papers · Fri 13 Nov 2026**\nTop 3 of 3 papers featured on Hugging Face.',
       allowed_mentions: NO_MENTIONS,

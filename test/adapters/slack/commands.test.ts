@@ -18,8 +18,8 @@ describe('Slack /papers over HTTP (real Bolt app)', () => {
 
   const channelRow = async (channel: string) =>
     (
-      await s.database.rows<{ workspace_id: string | null; digest_enabled: boolean; post_time: string }>(
-        sql`select workspace_id, digest_enabled, post_time from channels where platform = 'slack' and channel_id = ${channel}`,
+      await s.database.rows<{ address: string; digest_enabled: boolean; post_time: string }>(
+        sql`select address, digest_enabled, post_time from channels where platform = 'slack' and address like ${`%/${channel}`}`,
       )
     )[0];
 
@@ -105,26 +105,31 @@ describe('Slack /papers over HTTP (real Bolt app)', () => {
     expect(await channelRow('CREFUSED')).toBeUndefined();
   });
 
-  it('lets workspace admins, owners and SLACK_MANAGER_IDS change settings; stores the team id', async () => {
+  it('lets workspace admins, owners and SLACK_MANAGER_IDS change settings; the channel is keyed by its team', async () => {
     const admin = await s.command('subscribe optimal transport', { user: 'UADMIN', channel: 'CADMIN' });
     expect(admin.text).toContain('Subscribed this channel to “optimal transport”');
-    expect(await channelRow('CADMIN')).toMatchObject({ workspace_id: TEAM });
+    expect(await channelRow('CADMIN')).toMatchObject({ address: `${TEAM}/CADMIN` });
     const owner = await s.command('digest on', { user: 'UOWNER', channel: 'COWNER' });
     expect(owner.text).toMatch(/digest is on/i);
-    expect(await channelRow('COWNER')).toMatchObject({ workspace_id: TEAM, digest_enabled: true });
+    expect(await channelRow('COWNER')).toMatchObject({ address: `${TEAM}/COWNER`, digest_enabled: true });
     const trusted = await s.command('digest time 07:30', { user: 'UTRUSTED', channel: 'COWNER' });
     expect(trusted.text).toContain('07:30');
     expect(await channelRow('COWNER')).toMatchObject({ post_time: '07:30' });
   });
 
-  it('caches users.info answers per user', async () => {
+  it('asks users.info only for settings commands, once per user while cached', async () => {
     const before = s.fake.calls.get('users.info') ?? 0;
+    // Reading commands never need to know whether the user manages the channel.
     await s.command('topics', { user: 'UCACHED', channel: 'CADMIN' });
     await s.command('status', { user: 'UCACHED', channel: 'CADMIN' });
-    await s.command('topics', { user: 'UCACHED', channel: 'CADMIN' });
+    await s.command('search diffusion', { user: 'UCACHED', channel: 'CADMIN' });
+    expect((s.fake.calls.get('users.info') ?? 0) - before).toBe(0);
+    // Settings do, once per user while the answer is cached.
+    await s.command('digest size 4', { user: 'UCACHED', channel: 'CADMIN' });
+    await s.command('digest size 5', { user: 'UCACHED', channel: 'CADMIN' });
     expect((s.fake.calls.get('users.info') ?? 0) - before).toBe(1);
     // SLACK_MANAGER_IDS need no lookup at all.
-    await s.command('status', { user: 'UTRUSTED', channel: 'CADMIN' });
+    await s.command('digest size 5', { user: 'UTRUSTED', channel: 'CADMIN' });
     expect((s.fake.calls.get('users.info') ?? 0) - before).toBe(1);
   });
 
@@ -145,7 +150,7 @@ describe('Slack /papers over HTTP (real Bolt app)', () => {
     expect(refused.text).toContain('Only channel managers');
     expect(s.logs.entries.some((e) => e.msg.startsWith('users.info failed') && e.userId === 'UADMIN2')).toBe(true);
     const calls = s.fake.calls.get('users.info') ?? 0;
-    await s.command('status', { user: 'UADMIN2', channel: 'CFAIL' });
+    await s.command('digest off', { user: 'UADMIN2', channel: 'CFAIL' });
     expect(s.fake.calls.get('users.info')).toBe(calls + 1);
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseSlackConfig } from '../../../adapters/slack/config.js';
-import { createSlackFromEnv } from '../../../adapters/slack/index.js';
+import { slackModule } from '../../../adapters/slack/index.js';
 import { BotError, type Env } from '../../../src/index.js';
 import { silentLog } from '../../support/databases.js';
+import { PlatformStateStub } from '../../support/platform-state.js';
 
 const failure = (env: Env) => {
   try {
@@ -22,7 +23,13 @@ describe('Slack configuration', () => {
   it('is off when no Slack variable is set (blank ones count as unset)', () => {
     expect(parseSlackConfig({})).toBeUndefined();
     expect(parseSlackConfig({ SLACK_BOT_TOKEN: '  ', SLACK_APP_TOKEN: '' })).toBeUndefined();
-    expect(createSlackFromEnv({ DISCORD_TOKEN: 'x' }, silentLog, undefined as never)).toBeUndefined();
+  });
+
+  it('the registry module says why it is off', async () => {
+    expect(await slackModule.configure({ DISCORD_TOKEN: 'x' })).toEqual({
+      on: false,
+      reason: 'no SLACK_BOT_TOKEN or SLACK_CLIENT_ID set',
+    });
   });
 
   it('reads Socket Mode with one bot token', () => {
@@ -112,13 +119,18 @@ describe('Slack configuration', () => {
     expect(message).not.toContain('\n');
   });
 
-  it('is what createSlackFromEnv reads: a platform when configured, the error when not', () => {
-    expect(
-      createSlackFromEnv({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP }, silentLog, undefined as never),
-    ).toMatchObject({
-      name: 'slack',
+  it('is what the registry module reads: a platform when configured, the error when not', async () => {
+    const setup = await slackModule.configure({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP });
+    if (!setup.on) throw new Error('Slack should be on');
+    const platform = await slackModule.create(setup.config, {
+      log: silentLog,
+      state: new PlatformStateStub(),
+      io: { stdin: process.stdin, stdout: process.stdout },
+      commands: [],
     });
-    expect(() => createSlackFromEnv({ SLACK_BOT_TOKEN: BOT }, silentLog, undefined as never)).toThrow(
+    expect(platform).toMatchObject({ name: 'slack', traits: slackModule.traits });
+    await platform.stop();
+    await expect(slackModule.configure({ SLACK_BOT_TOKEN: BOT })).rejects.toThrow(
       /SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is required/,
     );
   });

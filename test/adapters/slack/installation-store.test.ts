@@ -1,7 +1,8 @@
 import type { Installation } from '@slack/bolt';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PgInstallationStore } from '../../../adapters/slack/installation-store.js';
+import { SlackInstallationStore } from '../../../adapters/slack/installation-store.js';
+import { PgPlatformStateStore } from '../../../src/db/pg-platform-state.js';
 import { drivers, silentLog, type TestDatabase } from '../../support/databases.js';
 
 const teamInstall = (teamId: string, token: string): Installation<'v2', false> => ({
@@ -35,7 +36,7 @@ describe.each(drivers)('Slack installation store on $name', (driver) => {
 
   it('stores, fetches and deletes a workspace installation by team id', async () => {
     database = await driver.open();
-    const store = new PgInstallationStore(database, silentLog, { cacheTtlMs: 0 });
+    const store = new SlackInstallationStore(slackState(database), silentLog, { cacheTtlMs: 0 });
     await store.storeInstallation(teamInstall('T1', 'xoxb-1'));
     expect(
       await store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false }),
@@ -44,15 +45,15 @@ describe.each(drivers)('Slack installation store on $name', (driver) => {
     await store.deleteInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });
     await expect(
       store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false }),
-    ).rejects.toThrow('no Slack installation for T1');
+    ).rejects.toThrow('no Slack installation for team:T1');
     expect(await store.botCredentials('T1')).toBeUndefined();
   });
 
   it('replaces a reinstall (new token) in place, and another process sees it once its cache expires', async () => {
     database = await driver.open();
     let now = 0;
-    const store = new PgInstallationStore(database, silentLog, { cacheTtlMs: 1_000, now: () => now });
-    const other = new PgInstallationStore(database, silentLog, { cacheTtlMs: 1_000, now: () => now });
+    const store = new SlackInstallationStore(slackState(database), silentLog, { cacheTtlMs: 1_000, now: () => now });
+    const other = new SlackInstallationStore(slackState(database), silentLog, { cacheTtlMs: 1_000, now: () => now });
     await store.storeInstallation(teamInstall('T1', 'xoxb-old'));
     expect(await other.botCredentials('T1')).toMatchObject({ botToken: 'xoxb-old' });
     await store.storeInstallation(teamInstall('T1', 'xoxb-new'));
@@ -66,8 +67,8 @@ describe.each(drivers)('Slack installation store on $name', (driver) => {
   it('keys an org-wide installation by enterprise id and finds its token for the workspaces it covers', async () => {
     database = await driver.open();
     const asked: string[] = [];
-    const store = new PgInstallationStore(database, silentLog, {
-      listTeams: async (token) => {
+    const store = new SlackInstallationStore(slackState(database), silentLog, {
+      listTeams: async (token: string) => {
         asked.push(token);
         return ['T7', 'T8'];
       },
@@ -87,13 +88,18 @@ describe.each(drivers)('Slack installation store on $name', (driver) => {
 
   it('refuses an installation with neither a team nor an enterprise', async () => {
     database = await driver.open();
-    const store = new PgInstallationStore(database, silentLog);
+    const store = new SlackInstallationStore(slackState(database), silentLog);
     await expect(store.storeInstallation({ ...teamInstall('T1', 'x'), team: undefined } as never)).rejects.toThrow(
       'without a team or enterprise id',
     );
   });
 });
 
+/** Slack's scope of the platform state, on the real table. */
+function slackState(database: TestDatabase) {
+  return new PgPlatformStateStore(database).scope('slack');
+}
+
 function sqlCount() {
-  return sql`select count(*)::int as n from slack_installations`;
+  return sql`select count(*)::int as n from platform_state where platform = 'slack'`;
 }

@@ -1,8 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { slackCliCommands } from '../../../adapters/slack/index.js';
-import { buildManifest, toYaml } from '../../../adapters/slack/manifest.js';
-import { createPapersCommands, runCli } from '../../../src/index.js';
+import { buildManifest, slackManifestCommand, toYaml } from '../../../adapters/slack/manifest.js';
+import { createPapersCommands, createPlatformRegistry, runCli } from '../../../src/index.js';
 
 async function cli(args: string[]) {
   let stdout = '';
@@ -15,7 +14,7 @@ async function cli(args: string[]) {
       stdin: new PassThrough(),
       env: {},
     },
-    slackCliCommands,
+    { commands: [slackManifestCommand], platforms: createPlatformRegistry(), version: 'test' },
   );
   return { code, stdout, stderr };
 }

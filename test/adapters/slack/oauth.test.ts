@@ -32,6 +32,7 @@ describe('Slack OAuth: installing to many workspaces', () => {
     return { authorize, callback, body: await callback.text() };
   }
 
+  /** Slack's installations as stored in the platform state table (`team:T…`, `org:E…`). */
   const rows = () =>
     s.database.rows<{
       install_key: string;
@@ -40,9 +41,12 @@ describe('Slack OAuth: installing to many workspaces', () => {
       is_enterprise_install: boolean;
       installation: { bot?: { token?: string } };
     }>(
-      sql`select install_key, team_id, enterprise_id, is_enterprise_install, installation from slack_installations order by install_key`,
+      sql`select substr(key, strpos(key, ':') + 1) as install_key, value->>'teamId' as team_id,
+            value->>'enterpriseId' as enterprise_id, (value->>'isEnterpriseInstall')::boolean as is_enterprise_install,
+            value->'installation' as installation
+          from platform_state where platform = 'slack' order by key`,
     );
-  const at = (channelId: string, workspaceId: string): ChannelRef => ({ platform: 'slack', channelId, workspaceId });
+  const at = (channelId: string, team: string): ChannelRef => ({ platform: 'slack', address: `${team}/${channelId}` });
 
   it('sends the browser to Slack with the client id, the bot scopes and a state', async () => {
     const start = await fetch(`${s.base}/slack/install`, { redirect: 'manual' });

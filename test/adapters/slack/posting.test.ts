@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackPlatform } from '../../../adapters/slack/index.js';
+import type { SlackPlatform } from '../../../adapters/slack/platform.js';
 import { type ChannelRef, message, type OutgoingMessage, PlatformError } from '../../../src/index.js';
 import { bigCard, bigDigest } from '../../contract/chat-platform.contract.js';
 import { messageText, type PostedMessage } from '../../support/fake-slack.js';
@@ -15,7 +15,7 @@ describe('Slack digest posting', () => {
     await s.close();
   }, 60_000);
 
-  const at = (channelId: string, workspaceId = TEAM): ChannelRef => ({ platform: 'slack', channelId, workspaceId });
+  const at = (channelId: string, team = TEAM): ChannelRef => ({ platform: 'slack', address: `${team}/${channelId}` });
 
   async function post(
     slack: SlackPlatform,
@@ -203,16 +203,16 @@ describe('Slack digest posting', () => {
   it('delivers a scheduled digest through the core, and a gone channel counts toward pausing it', async () => {
     await s.command('digest on', { user: 'UADMIN', channel: 'CCORE' });
     await s.command('digest on', { user: 'UADMIN', channel: 'CDEAD' });
-    const channel = await s.core.services.channels.find({ platform: 'slack', channelId: 'CCORE' });
+    const channel = await s.core.services.channels.find(at('CCORE'));
     const ok = await s.core.delivery.deliverOne(channel, 'daily', '2026-11-13');
     expect(ok.status).toBe('sent');
     expect(messageText(s.fake.postsTo('CCORE')[0]!)).toContain('Hugging Face Daily Papers · Fri 13 Nov 2026');
 
     s.fake.setChannelError('CDEAD', 'is_archived');
-    const dead = await s.core.services.channels.find({ platform: 'slack', channelId: 'CDEAD' });
+    const dead = await s.core.services.channels.find(at('CDEAD'));
     const failed = await s.core.delivery.deliverOne(dead, 'daily', '2026-11-13');
     expect(failed).toMatchObject({ status: 'failed', detail: 'chat.postMessage to slack:CDEAD failed: is_archived' });
-    expect(await s.core.services.channels.find({ platform: 'slack', channelId: 'CDEAD' })).toMatchObject({
+    expect(await s.core.services.channels.find(at('CDEAD'))).toMatchObject({
       consecutiveFailures: 1,
     });
   });
@@ -224,7 +224,7 @@ describe('Slack digest posting without start()', () => {
     try {
       const ids: string[] = [];
       const result = await s.slack.postDigest(
-        { platform: 'slack', channelId: 'C1', workspaceId: TEAM },
+        { platform: 'slack', address: `${TEAM}/C1` },
         message([{ ...bigCard(1), tldr: 'Short.' }]),
         { thread: false, alreadyPosted: [], onPosted: async (id) => void ids.push(id) },
       );

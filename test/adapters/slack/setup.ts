@@ -2,16 +2,19 @@
  * The Slack adapter under test: the real core on a test database with the bundled sample, the real Bolt app
  * listening on 127.0.0.1, and its Web API clients pointed at a FakeSlack. Time is scaled down (see PACING).
  */
-import type { SlackAdapterConfig } from '../../../adapters/slack/config.js';
-import { createSlackAdapter, type SlackPlatform } from '../../../adapters/slack/index.js';
+import type { SlackAdapterConfig, SlackAdapterOptions } from '../../../adapters/slack/config.js';
+import { SLACK_TRAITS } from '../../../adapters/slack/index.js';
 import type { SlackPacing } from '../../../adapters/slack/pacer.js';
-import { type Core, createCore } from '../../../src/index.js';
+import { SlackPlatform } from '../../../adapters/slack/platform.js';
+import type { App } from '../../../src/app.js';
+import { PgPlatformStateStore } from '../../../src/db/pg-platform-state.js';
+import type { Logger } from '../../../src/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { drivers, type TestDatabase, type TestDriver } from '../../support/databases.js';
 import { FakeSlack, type FakeSlackOptions, type FakeWorkspace, messageText } from '../../support/fake-slack.js';
 import { sample } from '../../support/fixtures.js';
 import { captureLogs } from '../../support/log-capture.js';
-import { paperServices } from '../../support/services.js';
+import { type TestCore, testApp, testCore } from '../../support/services.js';
 
 export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM = 'T0001';
@@ -54,7 +57,8 @@ export interface SlackSetupOptions {
 export interface SlackSetup {
   readonly fake: FakeSlack;
   readonly database: TestDatabase;
-  readonly core: Core;
+  readonly app: App;
+  readonly core: TestCore;
   readonly slack: SlackPlatform;
   readonly logs: ReturnType<typeof captureLogs>;
   /** http://127.0.0.1:port */
@@ -69,7 +73,10 @@ export interface SlackSetup {
   close(): Promise<void>;
 }
 
-export function slackConfig(options: SlackSetupOptions = {}): SlackAdapterConfig {
+/** The address of `channel` in the test workspace. */
+export const address = (channel: string, team = TEAM) => `${team}/${channel}`;
+
+export function slackConfig(options: SlackSetupOptions = {}, adapter?: SlackAdapterOptions): SlackAdapterConfig {
   return {
     transport: { kind: 'http', signingSecret: SECRET },
     auth:
@@ -79,7 +86,13 @@ export function slackConfig(options: SlackSetupOptions = {}): SlackAdapterConfig
     port: 3000,
     managerIds: options.managerIds ?? [],
     apiUrl: undefined,
+    options: adapter,
   };
+}
+
+/** Test-only options: the fake's Web API, any free port on 127.0.0.1, Slack's pacing scaled down. */
+export function fakeOptions(fake: FakeSlack, extra: SlackAdapterOptions = {}): SlackAdapterOptions {
+  return { slackApiUrl: fake.apiUrl, port: 0, host: '127.0.0.1', ...extra, pacing: { ...PACING, ...extra.pacing } };
 }
 
 export async function slackSetup(options: SlackSetupOptions = {}): Promise<SlackSetup> {
@@ -93,22 +106,25 @@ export async function slackSetup(options: SlackSetupOptions = {}): Promise<Slack
   }
   const database = await (options.driver ?? drivers[0]!).open();
   const logs = captureLogs();
-  const paper = paperServices(database, { clock: new FixedClock('2026-11-16T12:00:00Z'), log: logs.log });
-  await paper.ingest.importRecords(sample(), 'sample');
-  const slack = createSlackAdapter(slackConfig(options), logs.log, database, {
-    slackApiUrl: fake.apiUrl,
-    port: 0,
-    host: '127.0.0.1',
-    pacing: { ...PACING, ...options.pacing },
+  const app = testApp(database, { clock: new FixedClock('2026-11-16T12:00:00Z'), log: logs.log });
+  await app.services.ingest.importRecords(sample(), 'sample');
+  const adapterOptions = fakeOptions(fake, {
+    ...(options.pacing ? { pacing: options.pacing } : {}),
     ...(options.managerCacheTtlMs !== undefined ? { managerCacheTtlMs: options.managerCacheTtlMs } : {}),
   });
-  const core = createCore(paper, [slack]);
+  const slack = new SlackPlatform(
+    slackConfig(options, adapterOptions),
+    { log: logs.log, state: app.platformState.scope('slack') },
+    SLACK_TRAITS,
+  );
+  const core = testCore(app, [slack]);
   if (options.start !== false) await slack.start(core.dispatcher);
   const base = `http://127.0.0.1:${slack.port ?? 0}`;
   const events = `${base}/slack/events`;
   return {
     fake,
     database,
+    app,
     core,
     slack,
     logs,
@@ -139,4 +155,18 @@ export function holdDatabase(s: SlackSetup): { release: () => void; released: Pr
     release = resolve;
   });
   return { release, released: s.database.db.transaction(async () => held) };
+}
+
+/** The Slack platform on a test database (its installations in the platform state), with test-only options. */
+export function createSlack(
+  config: SlackAdapterConfig,
+  log: Logger,
+  database: TestDatabase,
+  options: SlackAdapterOptions = {},
+): SlackPlatform {
+  return new SlackPlatform(
+    { ...config, options: { ...config.options, ...options } },
+    { log, state: new PgPlatformStateStore(database).scope('slack') },
+    SLACK_TRAITS,
+  );
 }

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackAdapter, type SlackPlatform } from '../../../adapters/slack/index.js';
-import { createCore } from '../../../src/index.js';
+import type { SlackPlatform } from '../../../adapters/slack/platform.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../../support/databases.js';
 import { FakeSlack, messageText } from '../../support/fake-slack.js';
 import { sample } from '../../support/fixtures.js';
 import { captureLogs } from '../../support/log-capture.js';
-import { paperServices } from '../../support/services.js';
-import { PACING, slackConfig, TEAM, TOKEN } from './setup.js';
+import { testApp, testCore } from '../../support/services.js';
+import { createSlack, PACING, slackConfig, TEAM, TOKEN } from './setup.js';
 
 /** Socket Mode: the real Bolt app opens a WebSocket to the fake Slack and answers /papers over it. */
 describe('Slack in Socket Mode', () => {
@@ -19,15 +18,15 @@ describe('Slack in Socket Mode', () => {
     fake = await new FakeSlack({ appTokens: ['xapp-1-good'] }).start();
     fake.addWorkspace({ teamId: TEAM, botToken: TOKEN, admins: ['UADMIN'] });
     database = await drivers[0]!.open();
-    const paper = paperServices(database, { clock: new FixedClock('2026-11-16T12:00:00Z'), log: logs.log });
-    await paper.ingest.importRecords(sample(), 'sample');
-    slack = createSlackAdapter(
+    const paper = testApp(database, { clock: new FixedClock('2026-11-16T12:00:00Z'), log: logs.log });
+    await paper.services.ingest.importRecords(sample(), 'sample');
+    slack = createSlack(
       { ...slackConfig(), transport: { kind: 'socket', appToken: 'xapp-1-good' } },
       logs.log,
       database,
       { slackApiUrl: fake.apiUrl, pacing: PACING },
     );
-    await slack.start(createCore(paper, [slack]).dispatcher);
+    await slack.start(testCore(paper, [slack]).dispatcher);
   }, 60_000);
   afterAll(async () => {
     await slack.stop();

@@ -4,15 +4,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackAdapter } from '../../../adapters/slack/index.js';
-import { BotError, createCore } from '../../../src/index.js';
+import { BotError } from '../../../src/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { drivers, silentLog, type TestDatabase } from '../../support/databases.js';
 import { FakeSlack, messageText } from '../../support/fake-slack.js';
 import { captureLogs } from '../../support/log-capture.js';
-import { paperServices } from '../../support/services.js';
+import { testApp, testCore } from '../../support/services.js';
 import { childEnv, ROOT } from '../../support/spawn.js';
-import { holdDatabase, SECRET, slackConfig, slackSetup, TOKEN } from './setup.js';
+import { createSlack, holdDatabase, SECRET, slackConfig, slackSetup, TOKEN } from './setup.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -36,10 +35,10 @@ describe('Slack start-up and shutdown', () => {
     await fake.stop();
   }, 60_000);
 
-  const core = () => createCore(paperServices(database, { clock: new FixedClock('2026-11-16T12:00:00Z') }), []);
+  const core = () => testCore(testApp(database, { clock: new FixedClock('2026-11-16T12:00:00Z') }), []);
 
   it('stops with one line naming SLACK_BOT_TOKEN when Slack rejects it', async () => {
-    const slack = createSlackAdapter(
+    const slack = createSlack(
       { ...slackConfig(), auth: { kind: 'token', botToken: 'xoxb-revoked' } },
       silentLog,
       database,
@@ -57,7 +56,7 @@ describe('Slack start-up and shutdown', () => {
   });
 
   it('stops with one line naming SLACK_APP_TOKEN when Slack rejects it in Socket Mode', async () => {
-    const slack = createSlackAdapter(
+    const slack = createSlack(
       { ...slackConfig(), transport: { kind: 'socket', appToken: 'xapp-1-revoked' } },
       silentLog,
       database,
@@ -78,7 +77,7 @@ describe('Slack start-up and shutdown', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as { port: number }).port;
     try {
-      const slack = createSlackAdapter(slackConfig(), silentLog, database, {
+      const slack = createSlack(slackConfig(), silentLog, database, {
         slackApiUrl: fake.apiUrl,
         port,
         host: '127.0.0.1',
@@ -117,7 +116,7 @@ describe('Slack start-up and shutdown', () => {
 
   it('stop() before start() does nothing', async () => {
     const logs = captureLogs();
-    const slack = createSlackAdapter(slackConfig(), logs.log, database, { slackApiUrl: fake.apiUrl });
+    const slack = createSlack(slackConfig(), logs.log, database, { slackApiUrl: fake.apiUrl });
     await slack.stop();
     await slack.stop();
     expect(logs.entries).toEqual([]);

@@ -1,16 +1,9 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Paper } from '../domain/paper.js';
-import type { ListedPaper, PaperRecord } from '../huggingface/normalize.js';
+import type { ListedPaper, Paper, PaperRecord } from '../domain/paper.js';
+import type { PaperStore, UpsertCounts } from '../ports/stores.js';
 import { rankPrior } from '../search/ranking.js';
 import type { Database } from './client.js';
 import { dailyEntries, papers } from './schema.js';
-
-/** What one upsert did, per paper. */
-export interface UpsertCounts {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-}
 
 /** Rows per INSERT statement: large enough to amortise round trips, small enough for PGlite's memory. */
 const BATCH = 500;
@@ -72,7 +65,7 @@ export const paperColumns = {
  * Stores papers and their list entries. Every write is idempotent: storing the same records again changes no row
  * and adds only a metrics snapshot per paper.
  */
-export class PgPaperRepository {
+export class PgPaperStore implements PaperStore {
   private readonly database: Database;
   constructor(database: Database) {
     this.database = database;
@@ -220,6 +213,13 @@ export class PgPaperRepository {
     const where = onOrBefore ? sql`where list_date <= ${onOrBefore}::date` : sql``;
     const [row] = await this.database.rows<{ d: string | null }>(
       sql`select max(list_date)::text as d from daily_entries ${where}`,
+    );
+    return row?.d ?? undefined;
+  }
+
+  async earliestListDate(): Promise<string | undefined> {
+    const [row] = await this.database.rows<{ d: string | null }>(
+      sql`select min(list_date)::text as d from daily_entries`,
     );
     return row?.d ?? undefined;
   }

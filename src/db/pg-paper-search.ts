@@ -1,36 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
-import { toPaper } from '../db/paper-repository.js';
 import type { Paper } from '../domain/paper.js';
-import type { SearchQuery } from './query.js';
-import { CANDIDATES, LABEL_WEIGHTS, RECENCY_DAYS, WEIGHTS } from './ranking.js';
-
-/** How a result list was found; the reply tells the user when it was a typo-tolerant guess. */
-export type SearchMode = 'fulltext' | 'fuzzy' | 'browse' | 'id';
-
-export interface SearchHit {
-  readonly paper: Paper;
-  /** Higher is better; comparable within one result list only. */
-  readonly score: number;
-}
-
-export interface SearchResult {
-  readonly hits: SearchHit[];
-  readonly mode: SearchMode;
-  /** True when at least one more hit exists after this page. */
-  readonly hasMore: boolean;
-  /** Ids the query named that are not in the archive. */
-  readonly missingIds: string[];
-  /** In `fuzzy` mode: the query as corrected ("wasserstien gan" → "wasserstein gan"). */
-  readonly correctedQuery?: string | undefined;
-}
-
-export interface SearchPage {
-  readonly limit: number;
-  readonly offset?: number | undefined;
-  /** The moment recency is measured from. */
-  readonly now: Date;
-}
+import type { PaperSearch, SearchMode, SearchPage, SearchResult } from '../ports/search.js';
+import type { SearchQuery } from '../search/query.js';
+import { CANDIDATES, LABEL_WEIGHTS, RECENCY_DAYS, WEIGHTS } from '../search/ranking.js';
+import type { Database } from './client.js';
+import { textArray, toPaper } from './pg-paper-store.js';
 
 /** Archives smaller than this are searched in one band: every match is cheap to read. */
 const SLICE_MIN_PAPERS = 50_000;
@@ -63,7 +37,7 @@ type Row = Record<string, unknown> & { score: number };
  * Full-text search over the archive (see ranking.ts for how it stays bounded on a large archive). Papers the
  * query names by id or URL come first; when full text finds nothing, titles are matched by trigram similarity.
  */
-export class SearchService {
+export class PgPaperSearch implements PaperSearch {
   private readonly database: Database;
   private bandsCache: { bands: Band[]; until: number } | undefined;
   constructor(database: Database) {
@@ -117,18 +91,17 @@ export class SearchService {
     return row !== undefined && row.tree !== '' && row.tree !== 'T';
   }
 
-  /**
-   * Which of the given papers match the query text (used to mark a digest's papers with a channel's topics).
-   */
-  async matching(text: string, paperIds: readonly string[]): Promise<Set<string>> {
-    if (paperIds.length === 0) return new Set();
-    const rows = await this.database.rows<{ id: string }>(
-      sql`select id from papers where id in ${sql`(${sql.join(
-        paperIds.map((id) => sql`${id}`),
-        sql`, `,
-      )})`} and search @@ websearch_to_tsquery('english', pp_unaccent(${text}))`,
-    );
-    return new Set(rows.map((r) => r.id));
+  async matchingQueries(queries: readonly string[], paperIds: readonly string[]): Promise<Map<string, number[]>> {
+    const result = new Map<string, number[]>();
+    if (queries.length === 0 || paperIds.length === 0) return result;
+    const rows = await this.database.rows<{ id: string; matched: number[] }>(sql`
+      select p.id, array_agg((q.n - 1)::int order by q.n) as matched
+      from papers p, unnest(${textArray(queries)}::text[]) with ordinality as q(query, n)
+      where p.id = any(${textArray(paperIds)}::text[])
+        and p.search @@ websearch_to_tsquery('english', pp_unaccent(q.query))
+      group by p.id`);
+    for (const row of rows) result.set(row.id, row.matched.map(Number));
+    return result;
   }
 
   private async named(ids: readonly string[]): Promise<Paper[]> {

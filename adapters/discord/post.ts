@@ -10,10 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import { type REST, Routes } from 'discord.js';
-import type { ChannelRef, Logger, OutgoingMessage, PostDigestOptions } from '../../src/index.js';
-import { DISCORD_CODES, discordCode, safeError, toPlatformError } from './errors.js';
+import { type ChannelRef, clip, type Logger, type OutgoingMessage, type PostDigestOptions } from '../../src/index.js';
+import { discordChannelId } from './address.js';
+import { DISCORD_CODES, discordCode, notADiscordChannel, safeError, toPlatformError } from './errors.js';
 import { MESSAGE_LIMITS, THREAD_LIMITS } from './limits.js';
-import { clip, type RenderedMessage, renderMessage } from './render.js';
+import { type RenderedMessage, renderMessage } from './render.js';
 
 /** How long a digest thread stays in the channel list after its last message: one day. */
 export const THREAD_ARCHIVE_MINUTES = 1440;
@@ -52,24 +53,26 @@ export async function postDigest(
   message: OutgoingMessage,
   options: PostDigestOptions,
 ): Promise<{ messageIds: string[] }> {
-  const parts = renderMessage(message, { headerAlone: options.thread });
+  const channelId = channel.platform === 'discord' ? discordChannelId(channel.address) : undefined;
+  if (!channelId) throw notADiscordChannel(channel);
+  const parts = renderMessage(message, { thread: options.thread });
   const ids = [...options.alreadyPosted];
-  let target = channel.channelId;
+  let target = channelId;
   let threadOpen = false;
   for (let i = ids.length; i < parts.length; i++) {
     if (options.thread && i > 0 && !threadOpen) {
-      target = await openThread(rest, log, channel.channelId, ids[0]!, threadName(message));
+      target = await openThread(rest, log, channelId, ids[0]!, threadName(message));
       threadOpen = true;
     }
     const part = parts[i]!;
-    const body = { ...part, nonce: partNonce(channel.channelId, i, part), enforce_nonce: true };
+    const body = { ...part, nonce: partNonce(channelId, i, part), enforce_nonce: true };
     let posted: { id: string };
     try {
       posted = (await rest.post(Routes.channelMessages(target), { body })) as { id: string };
     } catch (err) {
       throw toPlatformError(
         err,
-        `post part ${i + 1} of ${parts.length} of the digest to ${target === channel.channelId ? 'channel' : 'thread'} ${target}`,
+        `post part ${i + 1} of ${parts.length} of the digest to ${target === channelId ? 'channel' : 'thread'} ${target}`,
       );
     }
     ids.push(posted.id);

@@ -1,52 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Topic } from '../domain/channel.js';
 import type { OutgoingMessage } from '../messages/model.js';
+import {
+  type DeliveryKey,
+  type DeliveryKind,
+  type DeliveryLedger,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  deliveryKeyString,
+  type HeldDelivery,
+} from '../ports/stores.js';
 import type { Database } from './client.js';
-import { textArray } from './paper-repository.js';
-import { deliveredPapers, deliveries } from './schema.js';
-
-export type DeliveryKind = 'daily' | 'weekly';
-export type DeliveryStatus = 'claimed' | 'posting' | 'sent' | 'retry' | 'failed' | 'skipped' | 'empty';
-
-export interface DeliveryKey {
-  readonly channelPk: number;
-  readonly kind: DeliveryKind;
-  /** List date (daily) or ISO week (weekly). */
-  readonly period: string;
-}
-
-/** A delivery this process holds: `token` proves it, and every write is conditioned on it. */
-export interface HeldDelivery extends DeliveryKey {
-  readonly id: number;
-  readonly token: string;
-  readonly slotAt: Date;
-  readonly status: DeliveryStatus;
-  readonly attempts: number;
-  readonly message: OutgoingMessage | null;
-  readonly paperIds: string[];
-  readonly messageIds: string[];
-}
-
-export interface DeliveryRecord extends DeliveryKey {
-  readonly id: number;
-  readonly status: DeliveryStatus;
-  readonly slotAt: Date;
-  readonly messageIds: string[];
-  readonly error: string | null;
-  readonly attempts: number;
-  readonly updatedAt: Date;
-  readonly sentAt: Date | null;
-}
-
-const keyOf = (k: DeliveryKey) => `${k.channelPk}|${k.kind}|${k.period}`;
+import { textArray } from './pg-paper-store.js';
+import { deliveries } from './schema.js';
 
 /**
- * The exactly-once delivery ledger (table `deliveries`). A delivery is claimed by inserting its unique
- * (channel, kind, period) row; only the inserting process gets it. The holder's lease is extended while it works;
- * a row whose lease ran out (its process died) or whose retry is due is taken over with a new token, which fences
- * the old holder out of every later write.
+ * The exactly-once delivery ledger (table `deliveries`; see DeliveryLedger). A claim is the insert of the unique
+ * (channel, kind, period) row; the claim token fences a process whose lease expired out of every later write.
  */
-export class PgDeliveryRepository {
+export class PgDeliveryLedger implements DeliveryLedger {
   private readonly database: Database;
   constructor(database: Database) {
     this.database = database;
@@ -61,7 +34,7 @@ export class PgDeliveryRepository {
       .select({ channelPk: deliveries.channelPk, kind: deliveries.kind, period: deliveries.period })
       .from(deliveries)
       .where(and(inArray(deliveries.channelPk, pks), inArray(deliveries.period, periods)));
-    return new Set(rows.map((r) => keyOf(r as DeliveryKey)));
+    return new Set(rows.map((r) => deliveryKeyString(r as DeliveryKey)));
   }
 
   /**
@@ -263,7 +236,7 @@ export class PgDeliveryRepository {
   async digestContext(
     channelPk: number | undefined,
     paperIds: readonly string[],
-  ): Promise<{ topics: { id: number; query: string }[]; delivered: Set<string> }> {
+  ): Promise<{ topics: Topic[]; delivered: Set<string> }> {
     if (channelPk === undefined) return { topics: [], delivered: new Set() };
     const [row] = await this.database.query<{
       topics: { id: number; query: string }[] | null;
@@ -276,19 +249,7 @@ export class PgDeliveryRepository {
     );
     return { topics: row?.topics ?? [], delivered: new Set(row?.delivered ?? []) };
   }
-
-  /** Which of `paperIds` were already posted to the channel. */
-  async deliveredAmong(channelPk: number | undefined, paperIds: readonly string[]): Promise<Set<string>> {
-    if (channelPk === undefined || paperIds.length === 0) return new Set();
-    const rows = await this.database.db
-      .select({ paperId: deliveredPapers.paperId })
-      .from(deliveredPapers)
-      .where(and(eq(deliveredPapers.channelPk, channelPk), inArray(deliveredPapers.paperId, [...paperIds])));
-    return new Set(rows.map((r) => r.paperId));
-  }
 }
-
-export { keyOf as deliveryKeyString };
 
 type Row = typeof deliveries.$inferSelect;
 

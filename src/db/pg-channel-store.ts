@@ -1,15 +1,21 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Channel, ChannelSettings, Topic } from '../domain/channel.js';
-import { DEFAULT_SETTINGS } from '../domain/channel.js';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import {
+  type Channel,
+  type ChannelRef,
+  type ChannelSettings,
+  defaultChannel,
+  type PlatformName,
+  type Topic,
+} from '../domain/channel.js';
 import type { DaysSetting } from '../domain/schedule.js';
-import type { ChannelRef, PlatformName } from '../ports/chat-platform.js';
+import type { ChannelStore } from '../ports/stores.js';
 import type { Database } from './client.js';
 import { channels, topics } from './schema.js';
 
 type ChannelRow = typeof channels.$inferSelect;
 
 /** Channels, their settings and their topics. */
-export class PgChannelRepository {
+export class PgChannelStore implements ChannelStore {
   private readonly database: Database;
   constructor(database: Database) {
     this.database = database;
@@ -20,8 +26,8 @@ export class PgChannelRepository {
     const [row] = await this.database.db
       .select()
       .from(channels)
-      .where(and(eq(channels.platform, ref.platform), eq(channels.channelId, ref.channelId)));
-    return row ? toChannel(row) : defaults(ref);
+      .where(and(eq(channels.platform, ref.platform), eq(channels.address, ref.address)));
+    return row ? toChannel(row) : defaultChannel(ref);
   }
 
   async findByPk(pk: number): Promise<Channel | undefined> {
@@ -37,13 +43,12 @@ export class PgChannelRepository {
   ): Promise<Channel> {
     const { clearPause, ...settings } = patch;
     const set: Partial<typeof channels.$inferInsert> = { ...settings, updatedAt: now };
-    if (ref.workspaceId) set.workspaceId = ref.workspaceId;
     if (settings.digestEnabled === true) set.digestEnabledAt = now;
     if (clearPause) Object.assign(set, { pausedAt: null, pauseReason: null, consecutiveFailures: 0 });
     const [row] = await this.database.db
       .insert(channels)
-      .values({ platform: ref.platform, channelId: ref.channelId, workspaceId: ref.workspaceId ?? null, ...set })
-      .onConflictDoUpdate({ target: [channels.platform, channels.channelId], set })
+      .values({ platform: ref.platform, address: ref.address, ...set })
+      .onConflictDoUpdate({ target: [channels.platform, channels.address], set })
       .returning();
     return toChannel(row!);
   }
@@ -55,12 +60,14 @@ export class PgChannelRepository {
     return (await this.update(ref, {}, now)).pk!;
   }
 
-  /** Channels whose digest is on and not paused. */
-  async listDigestChannels(): Promise<Channel[]> {
+  async listDigestChannels(platforms: readonly PlatformName[]): Promise<Channel[]> {
+    if (platforms.length === 0) return [];
     const rows = await this.database.db
       .select()
       .from(channels)
-      .where(and(eq(channels.digestEnabled, true), isNull(channels.pausedAt)));
+      .where(
+        and(eq(channels.digestEnabled, true), isNull(channels.pausedAt), inArray(channels.platform, [...platforms])),
+      );
     return rows.map(toChannel);
   }
 
@@ -101,32 +108,12 @@ export class PgChannelRepository {
       .returning({ failures: channels.consecutiveFailures });
     return row?.failures ?? 0;
   }
-
-  async resetFailures(pk: number): Promise<void> {
-    await this.database.db
-      .update(channels)
-      .set({ consecutiveFailures: 0 })
-      .where(and(eq(channels.id, pk), sql`${channels.consecutiveFailures} <> 0`));
-  }
-}
-
-function defaults(ref: ChannelRef): Channel {
-  return {
-    ...ref,
-    ...DEFAULT_SETTINGS,
-    pk: undefined,
-    digestEnabledAt: null,
-    consecutiveFailures: 0,
-    pausedAt: null,
-    pauseReason: null,
-  };
 }
 
 function toChannel(row: ChannelRow): Channel {
   return {
-    platform: row.platform as PlatformName,
-    channelId: row.channelId,
-    workspaceId: row.workspaceId ?? undefined,
+    platform: row.platform,
+    address: row.address,
     pk: row.id,
     digestEnabled: row.digestEnabled,
     digestEnabledAt: row.digestEnabledAt,

@@ -1,16 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireDataDirLock } from '../../src/db/lock-file.js';
+import { cli } from '../support/cli.js';
 import { createPostgresDatabase, dropPostgresDatabase, TEST_DATABASE_URL } from '../support/databases.js';
 import { FakeHuggingFace } from '../support/fake-huggingface.js';
 import { paper250904664, sample, sampleByDate } from '../support/fixtures.js';
-import { childEnv, paperpulse, run } from '../support/spawn.js';
+
+/** `paperpulse <args>` in this process (test/support/cli.ts); test/cli/bin.test.ts runs the real executable. */
+const paperpulse = (args: string[], env: Record<string, string | undefined>) => cli(args, env);
 
 const SAMPLE = 'data/sample/seed-papers.daily_papers.json';
 
-describe('paperpulse CLI on the embedded database', () => {
+describe('paperpulse CLI on the embedded database', { timeout: 60_000 }, () => {
   let dir: string;
   let hf: FakeHuggingFace;
   let env: Record<string, string>;
@@ -28,15 +30,20 @@ describe('paperpulse CLI on the embedded database', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs through npx as the bin, with help for the tool and for each command', async () => {
-    const help = await run('npx', ['--no-install', 'paperpulse', '--help'], { env: childEnv(env) });
+  it('has help for the tool and for each command, and a version', async () => {
+    const help = await paperpulse(['--help'], env);
     expect(help.code).toBe(0);
-    for (const name of ['import', 'ingest', 'backfill', 'search', 'trending', 'paper', 'migrate']) {
+    for (const name of ['start', 'import', 'ingest', 'backfill', 'search', 'trending', 'paper', 'digest', 'migrate']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     }
     const searchHelp = await paperpulse(['search', '--help'], env);
     expect(searchHelp).toMatchObject({ code: 0, stderr: '' });
     expect(searchHelp.stdout).toMatch(/^usage: paperpulse search <query> \[--limit N\] \[--json\]/);
+    expect(await paperpulse(['help', 'trending'], env)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^usage: paperpulse trending /),
+    });
+    expect(await paperpulse(['--version'], env)).toEqual({ code: 0, stdout: 'paperpulse 0.0.0-test\n', stderr: '' });
   });
 
   it('imports idempotently: the same file again changes nothing', async () => {
@@ -47,9 +54,12 @@ describe('paperpulse CLI on the embedded database', () => {
   it('search prints the optimal-transport papers first, and --json has the documented fields', async () => {
     const text = await paperpulse(['search', 'optimal transport', '--limit', '3'], env);
     expect(text.code).toBe(0);
-    expect(text.stdout.split('\n')[0]).toMatch(
-      /^ 1\. (Sparsity-Constrained Optimal Transport|SP\^2OT: .*Optimal Transport)/,
-    );
+    // The same answer as /papers search in chat, as text.
+    expect(text.stdout.split('\n').slice(0, 3)).toEqual([
+      'Search: “optimal transport”',
+      'Results 1–3',
+      expect.stringMatching(/^1\. (Sparsity-Constrained Optimal Transport|SP\^2OT: .*Optimal Transport)/),
+    ]);
     const json = await paperpulse(['search', 'optimal', 'transport', '--json'], env);
     const hits = JSON.parse(json.stdout) as Record<string, unknown>[];
     expect(
@@ -73,7 +83,9 @@ describe('paperpulse CLI on the embedded database', () => {
   it('search still finds Wasserstein GAN through a typo', async () => {
     const r = await paperpulse(['search', 'wasserstien gan'], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^No exact matches; results for "wasserstein gan":\n 1\. Wasserstein GAN$/m);
+    expect(r.stdout).toMatch(
+      /^No exact matches; showing results for “wasserstein gan”\.\n1 result\n1\. Wasserstein GAN$/m,
+    );
   });
 
   it('trending by day, ISO week and month', async () => {
@@ -86,7 +98,9 @@ describe('paperpulse CLI on the embedded database', () => {
         .map((i) => (i.paper as { id: string }).id),
     );
     const week = await paperpulse(['trending', '--week', '2026-W46', '--limit', '3'], env);
-    expect(week.stdout).toMatch(/^Trending papers, week 2026-W46 \(9 Nov – 15 Nov\): 105 listed, top 3$/m);
+    expect(week.stdout).toMatch(
+      /^Trending · week 2026-W46 \(9 Nov – 15 Nov\)\n105 papers listed; the top 3 by upvotes\.$/m,
+    );
     const month = await paperpulse(['trending', '--month', '2026-11', '--json', '--limit', '1'], env);
     expect((JSON.parse(month.stdout) as { upvotes: number }[])[0]!.upvotes).toBe(
       Math.max(...sample().map((i) => (i.paper as { upvotes: number }).upvotes)),
@@ -97,7 +111,7 @@ describe('paperpulse CLI on the embedded database', () => {
     const byUrl = await paperpulse(['paper', 'https://arxiv.org/abs/9901.00062v1'], env);
     expect(byUrl.code).toBe(0);
     expect(byUrl.stdout).toMatch(/^Wasserstein GAN\n/);
-    expect(byUrl.stdout).toMatch(/On Daily Papers: 2026-11-03/);
+    expect(byUrl.stdout).toMatch(/On Daily Papers: Tue 3 Nov 2026/);
     hf.papers.set('2509.04664', paper250904664());
     const fetched = JSON.parse((await paperpulse(['paper', '2509.04664', '--json'], env)).stdout) as Record<
       string,
@@ -110,7 +124,7 @@ describe('paperpulse CLI on the embedded database', () => {
     });
     const unknown = await paperpulse(['paper', '2509.99999'], env);
     expect(unknown).toMatchObject({ code: 1, stdout: '' });
-    expect(unknown.stderr).toBe('paperpulse paper: paper 2509.99999 is neither in the archive nor on Hugging Face\n');
+    expect(unknown.stderr).toBe('paperpulse paper: No paper 2509.99999 on Hugging Face Papers.\n');
   });
 
   it('ingests a date from Hugging Face and reports it', async () => {
@@ -132,7 +146,11 @@ describe('paperpulse CLI on the embedded database', () => {
     [['search'], 'paperpulse search: missing argument\nusage: paperpulse search <query> [--limit N] [--json]\n'],
     [
       ['search', 'x', '--bogus'],
-      "paperpulse search: Unknown option '--bogus'\nusage: paperpulse search <query> [--limit N] [--json]\n",
+      'paperpulse search: unknown option --bogus\nusage: paperpulse search <query> [--limit N] [--json]\n',
+    ],
+    [
+      ['search', 'x', '--limt', '3'],
+      'paperpulse search: unknown option --limt; did you mean --limit?\nusage: paperpulse search <query> [--limit N] [--json]\n',
     ],
     [
       ['search', 'x', '--limit', 'ten'],
@@ -147,14 +165,15 @@ describe('paperpulse CLI on the embedded database', () => {
       expect.stringMatching(/^paperpulse trending: use one of --date, --week, --month/),
     ],
     [['trending', '--week', '2026-W99'], expect.stringMatching(/^paperpulse trending: "2026-W99" is not a week/)],
-    [['paper', 'not-an-id'], expect.stringMatching(/^paperpulse paper: "not-an-id" is not an arXiv id/)],
+    [['paper', 'not-an-id'], expect.stringMatching(/^paperpulse paper: “not-an-id” is not an arXiv id/)],
     [['ingest', '--from', '2026-11-10'], expect.stringMatching(/^paperpulse ingest: --from and --to go together/)],
     [
       ['ingest', '--date', '2999-01-01'],
       expect.stringMatching(/^paperpulse ingest: --date 2999-01-01 is in the future/),
     ],
     [['backfill'], expect.stringMatching(/^paperpulse backfill: --from and --to are required/)],
-    [['frobnicate'], 'paperpulse: unknown command "frobnicate"; run paperpulse --help for the list\n'],
+    [['frobnicate'], 'paperpulse: unknown command "frobnicate" (paperpulse --help lists them)\n'],
+    [['serach', 'x'], 'paperpulse: unknown command "serach"; did you mean "search"? (paperpulse --help lists them)\n'],
   ])('usage error %j exits 2 with one clear line', async (args, stderr) => {
     const r = await paperpulse(args as string[], env);
     expect(r.code).toBe(2);
@@ -194,16 +213,14 @@ describe('paperpulse CLI on the embedded database', () => {
 
   it('refuses a data directory another live process holds, and takes over a stale lock', async () => {
     const locked = join(dir, 'locked');
-    const release = acquireDataDirLock(locked);
-    try {
-      const r = await paperpulse(['migrate'], { ...env, PAPERPULSE_DATA_DIR: locked });
-      expect(r.code).toBe(1);
-      expect(r.stderr).toBe(
-        `paperpulse migrate: the database in ${locked} is in use by another PaperPulse process (pid ${process.pid}); stop it first, or set DATABASE_URL to share a Postgres server between processes\n`,
-      );
-    } finally {
-      release();
-    }
+    mkdirSync(locked, { recursive: true });
+    // Another live process holds the lock: the test runner's parent.
+    writeFileSync(join(locked, 'paperpulse.lock'), String(process.ppid));
+    const r = await paperpulse(['migrate'], { ...env, PAPERPULSE_DATA_DIR: locked });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `paperpulse migrate: the database in ${locked} is in use by another PaperPulse process (pid ${process.ppid}); stop it first, or set DATABASE_URL to share a Postgres server between processes\n`,
+    );
     writeFileSync(join(locked, 'paperpulse.lock'), '999999');
     expect((await paperpulse(['migrate'], { ...env, PAPERPULSE_DATA_DIR: locked })).code).toBe(0);
   });
@@ -229,13 +246,16 @@ describe('paperpulse CLI on the embedded database', () => {
   });
 
   it('digest refuses a malformed channel (2) and a platform that is not configured (1)', async () => {
-    const bad = await paperpulse(['digest', '--channel', 'irc:#papers'], env);
+    const bad = await paperpulse(['digest', '--channel', 'papers'], env);
     expect(bad).toMatchObject({ code: 2, stdout: '' });
-    expect(bad.stderr).toMatch(/^paperpulse digest: --channel must be <platform:id>/);
-    const unconfigured = await paperpulse(['digest', '--channel', 'discord:123'], env);
+    expect(bad.stderr).toMatch(/^paperpulse digest: --channel must be <platform:address>/);
+    const unknown = await paperpulse(['digest', '--channel', 'irc:papers'], env);
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toMatch(/^paperpulse digest: there is no platform "irc" \(known: discord, slack, console\)/);
+    const unconfigured = await paperpulse(['digest', '--channel', 'discord:1/123'], env);
     expect(unconfigured).toMatchObject({ code: 1 });
     expect(unconfigured.stderr).toBe(
-      'paperpulse digest: cannot post to discord:123: the discord adapter is not configured here\n',
+      'paperpulse digest: cannot post to discord:1/123: discord is off here (DISCORD_TOKEN not set)\n',
     );
   });
 
@@ -253,9 +273,9 @@ describe('paperpulse CLI on the embedded database', () => {
   });
 });
 
-// Registered only with a Postgres to run on (test/integration/drivers.test.ts reports when there is none).
-if (TEST_DATABASE_URL)
-  describe('paperpulse CLI on Postgres (DATABASE_URL)', () => {
+describe.skipIf(!TEST_DATABASE_URL)(
+  `paperpulse CLI on Postgres (DATABASE_URL)${TEST_DATABASE_URL ? '' : ' (skipped: set TEST_DATABASE_URL to a Postgres server to run it)'}`,
+  () => {
     let url: string;
     beforeAll(async () => {
       url = await createPostgresDatabase();
@@ -270,4 +290,5 @@ if (TEST_DATABASE_URL)
       }[];
       expect(hits[0]!.title).toBe('Wasserstein GAN');
     });
-  });
+  },
+);

@@ -24,14 +24,15 @@ import {
   type Choice,
   type CommandDispatcher,
   type CommandResult,
+  clip,
   type Logger,
-  message,
-  type OutgoingMessage,
+  type PostingProblems,
 } from '../../src/index.js';
+import { discordAddress } from './address.js';
 import { ROOT_COMMAND, readSubcommand } from './commands.js';
 import { DISCORD_CODES, discordCode, safeError } from './errors.js';
 import { COMMAND_LIMITS } from './limits.js';
-import { clip, type RenderedMessage, renderMessage } from './render.js';
+import { type RenderedMessage, renderMessage } from './render.js';
 
 export interface InteractionTiming {
   /** Answer directly when the dispatcher is done within this time; else defer. Default 1000 ms. */
@@ -91,10 +92,19 @@ export class InteractionRouter {
   private readonly log: Logger;
   private readonly timing: InteractionTiming;
 
-  constructor(dispatcher: CommandDispatcher, log: Logger, timing: InteractionTiming = DEFAULT_TIMING) {
+  /** The channel of an interaction whose payload had `channel_id` but no `channel` object (see DiscordPlatform). */
+  private readonly channelIdOf: (interaction: Interaction) => string | null;
+
+  constructor(
+    dispatcher: CommandDispatcher,
+    log: Logger,
+    timing: InteractionTiming = DEFAULT_TIMING,
+    channelIdOf: (interaction: Interaction) => string | null = (i) => i.channelId,
+  ) {
     this.dispatcher = dispatcher;
     this.log = log;
     this.timing = timing;
+    this.channelIdOf = channelIdOf;
   }
 
   /** Handles one interaction. Never throws. */
@@ -103,11 +113,16 @@ export class InteractionRouter {
       interaction: interaction.id,
       type: interaction.type,
       user: interaction.user.id,
-      channel: interaction.channelId ?? undefined,
+      channel: this.channelIdOf(interaction) ?? undefined,
       guild: interaction.guildId ?? undefined,
     };
     try {
-      if (!interaction.channelId && (interaction.isChatInputCommand() || interaction.isButton())) {
+      const inServer = Boolean(interaction.guildId && this.channelIdOf(interaction));
+      if (!inServer && (interaction.isChatInputCommand() || interaction.isButton() || interaction.isAutocomplete())) {
+        if (interaction.isAutocomplete()) {
+          await interaction.respond([]);
+          return;
+        }
         // Channels, topics and digests belong to a channel; Discord always sends one for server interactions.
         await interaction.reply({
           content: 'PaperPulse answers in server channels only.',
@@ -133,8 +148,7 @@ export class InteractionRouter {
   private channel(interaction: Interaction): ChannelRef {
     return {
       platform: 'discord',
-      channelId: interaction.channelId ?? '',
-      workspaceId: interaction.guildId ?? undefined,
+      address: discordAddress(interaction.guildId ?? '', this.channelIdOf(interaction) ?? ''),
     };
   }
 
@@ -153,16 +167,13 @@ export class InteractionRouter {
     }
     const { command, values } = readSubcommand(interaction.options.data);
     const started = Date.now();
-    const work = this.dispatcher
-      .dispatch({
-        platform: 'discord',
-        command,
-        input: { kind: 'options', values },
-        user: this.user(interaction),
-        channel: this.channel(interaction),
-        isManager: isChannelManager(interaction.memberPermissions),
-      })
-      .then((result) => this.withPermissionHint(interaction, command, values, result));
+    const work = this.dispatcher.dispatch({
+      input: { kind: 'options', command, values },
+      user: this.user(interaction),
+      channel: this.channel(interaction),
+      isManager: async () => isChannelManager(interaction.memberPermissions),
+      postingProblems: (options) => this.postingProblems(interaction, options),
+    });
     const deferred = await this.answer(interaction, work, values.public !== true);
     this.log.debug(
       { interaction: interaction.id, command, user: interaction.user.id, ms: Date.now() - started, deferred },
@@ -172,12 +183,11 @@ export class InteractionRouter {
 
   private async button(interaction: ButtonInteraction): Promise<void> {
     const work = this.dispatcher.dispatchAction({
-      platform: 'discord',
       // Discord caps custom ids at 100 characters; the core checks the format and answers a stale id politely.
       actionId: interaction.customId.slice(0, 100),
       user: this.user(interaction),
       channel: this.channel(interaction),
-      isManager: isChannelManager(interaction.memberPermissions),
+      isManager: async () => isChannelManager(interaction.memberPermissions),
     });
     await this.answer(interaction, work, interaction.message.flags.has(MessageFlags.Ephemeral));
   }
@@ -187,7 +197,6 @@ export class InteractionRouter {
     let choices: Choice[] = [];
     if (interaction.commandName === ROOT_COMMAND && focused) {
       const suggestions = this.dispatcher.autocomplete({
-        platform: 'discord',
         command,
         option: focused.name,
         partial: focused.value,
@@ -240,37 +249,24 @@ export class InteractionRouter {
   }
 
   /**
-   * When a manager turns the digest (or its thread) on, says so if the bot cannot post here: Discord reports the
-   * bot's permissions in this channel with every interaction (`app_permissions`).
+   * What would keep the digest from being posted here: Discord reports the bot's permissions in this channel with
+   * every interaction (`app_permissions`).
    */
-  private withPermissionHint(
+  private postingProblems(
     interaction: ChatInputCommandInteraction,
-    command: string,
-    values: Record<string, unknown>,
-    result: CommandResult,
-  ): CommandResult {
-    const setting = String(values.setting ?? '').toLowerCase();
-    const value = String(values.value ?? '').toLowerCase();
-    const turnsOn = setting === 'on' || (setting === 'thread' && value === 'on');
-    if (command !== 'digest' || !turnsOn || !result.ok) return result;
-    let missing: string[];
+    options: { thread: boolean },
+  ): PostingProblems | undefined {
     try {
-      missing = missingPostingPermissions(interaction.appPermissions, {
-        thread: setting === 'thread',
+      const missing = missingPostingPermissions(interaction.appPermissions, {
+        thread: options.thread,
         inThread: interaction.channel?.isThread() ?? false,
       });
+      return { missing, fix: "A server admin can grant them in the channel's settings → Permissions." };
     } catch (err) {
       // A hint is not worth losing the answer over.
       this.log.warn({ interaction: interaction.id, err: safeError(err) }, 'could not read the bot permissions');
-      return result;
+      return undefined;
     }
-    if (missing.length === 0) return result;
-    const note = `I cannot post the digest in this channel yet: I am missing ${missing.join(', ')} here. A server admin can grant them in the channel's settings → Permissions.`;
-    const withNote: OutgoingMessage = message(
-      [...result.message.blocks, { type: 'note', tone: 'warning', text: note }],
-      result.message.actions,
-    );
-    return { ...result, message: withNote };
   }
 }
 
