@@ -276,10 +276,15 @@ describe('fake Slack: behaviours (plain HTTP and WebSocket clients)', () => {
     ) => { delayMs?: number; status?: number; headers?: Record<string, string> },
   ) => {
     const seen: IncomingMessage[] = [];
+    const bodies: string[] = [];
     const server = createServer((req, res) => {
       seen.push(req);
       const { delayMs = 0, status = 200, headers = {} } = answer(seen.length, req);
-      req.resume();
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString('utf8');
+      });
+      req.on('end', () => bodies.push(body));
       setTimeout(() => {
         res.writeHead(status, headers);
         res.end(status === 200 ? 'ack' : 'no');
@@ -287,7 +292,7 @@ describe('fake Slack: behaviours (plain HTTP and WebSocket clients)', () => {
     });
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, seen };
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, seen, bodies };
   };
 
   it('chat.postMessage: one per interval per channel, an optional burst, a workspace cap; Retry-After in whole units', async () => {
@@ -335,15 +340,22 @@ describe('fake Slack: behaviours (plain HTTP and WebSocket clients)', () => {
     const fake = await open({ ackTimeoutMs: 150 });
     const failing = await app((n) => ({ status: n === 1 ? 500 : 200 }));
     const once = await fake.deliverEvent(failing.url, 'secret', { type: 'app_home_opened' }, { team: 'TP' });
-    expect(once.attempts).toHaveLength(1);
+    expect(once.attempts.map((a) => a.answer.status)).toEqual([500]);
+    const failingOnce = await app((n) => ({ status: n === 1 ? 500 : 200 }));
     const retried = await fake.deliverEvent(
-      failing.url,
+      failingOnce.url,
       'secret',
       { type: 'app_home_opened' },
       { team: 'TP' },
       { retries: true, retryDelaysMs: [0, 20, 20] },
     );
-    expect(retried.attempts.map((a) => [a.retryNum, a.retryReason, a.answer.status])).toEqual([[0, undefined, 200]]);
+    expect(retried.attempts.map((a) => [a.retryNum, a.retryReason, a.answer.status])).toEqual([
+      [0, undefined, 500],
+      [1, 'http_error', 200],
+    ]);
+    // Every attempt carries the same event_id, as Slack's retries do.
+    const ids = failingOnce.bodies.map((b) => (JSON.parse(b) as { event_id: string }).event_id);
+    expect(ids).toEqual([retried.eventId, retried.eventId]);
 
     const slow = await app((n) => ({ delayMs: n === 1 ? 400 : 0 }));
     const timedOut = await fake.deliverEvent(
