@@ -110,7 +110,7 @@ export function checkBlocks(
           const problem =
             element.type === 'image'
               ? checkImage(element, options)
-              : checkText(element, SLACK_BLOCKS.sectionText, ['plain_text', 'mrkdwn'], options);
+              : checkText(element, SLACK_BLOCKS.contextElementText, ['plain_text', 'mrkdwn'], options);
           if (problem) return invalid(`${problem} ${at}/elements/${e}`);
         }
         break;

@@ -24,6 +24,11 @@ export const SLACK_BLOCKS = {
   fieldText: 2000,
   /** Context elements: "Maximum number of items is 10" — types:blocks.ts ContextBlock. */
   contextElements: 10,
+  /**
+   * Undocumented: the text length of one context element (a text object); neither the block reference nor the
+   * types give one. We assume the section text limit, 3000.
+   */
+  contextElementText: 3000,
   /** Actions: "There is a maximum of 25 elements in each action block" — types:blocks.ts ActionsBlock. */
   actionsElements: 25,
   /** Button text "Maximum length … 75", value "2000", url "3000" — types:block-elements.ts Button. */
