@@ -23,7 +23,7 @@ import { CONSOLE_ADDRESS } from './address.js';
 import type { ConsoleAdapterConfig } from './config.js';
 import { ConsoleInbound, readLine } from './inbound.js';
 import { postDigest } from './post.js';
-import { renderReply } from './render.js';
+import { renderReply, typedActions } from './render.js';
 
 const PROMPT = 'papers> ';
 
@@ -58,7 +58,7 @@ export class ConsolePlatform implements ChatPlatform {
     this.io = context.io;
     this.traits = traits;
     this.interactive = context.io.stdin.isTTY === true;
-    this.style = options.style ?? PLAIN;
+    this.style = options.style ?? { ...PLAIN, cardActions: typedActions(PLAIN) };
     this.inbound = new ConsoleInbound(config, CONSOLE_CHANNEL);
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;

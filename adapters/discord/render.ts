@@ -215,20 +215,36 @@ function contentChunks(lines: readonly string[]): string[] {
   return chunks;
 }
 
-/** Buttons as action rows; a button whose id Discord would refuse is left out rather than failing the message. */
-function actionRows(actions: readonly Action[]): RenderedActionRow[] {
-  const buttons: RenderedButton[] = actions
+/** Buttons Discord accepts: a valid custom_id and a label; any other is left out rather than failing the message. */
+function buttons(actions: readonly Action[], labelPrefix = ''): RenderedButton[] {
+  return actions
     .filter((a) => a.type === 'button' && isValidCustomId(a.id) && a.label.trim() !== '')
-    .slice(0, MESSAGE_LIMITS.actionRows * MESSAGE_LIMITS.buttonsPerRow)
     .map((a) => ({
       type: ComponentType.Button,
       style: ButtonStyle.Primary,
       custom_id: a.id,
-      label: clip(a.label, COMPONENT_LIMITS.buttonLabel),
+      label: clip(`${labelPrefix}${a.label}`, COMPONENT_LIMITS.buttonLabel),
     }));
+}
+
+/**
+ * A paper card's buttons as one action row under the message: Discord puts components under the message, not under
+ * an embed, so each label starts with the card's position ("3 · Save") when it has one.
+ */
+function cardRow(p: PaperBlock): RenderedActionRow | undefined {
+  const row = buttons(p.actions ?? [], p.position !== undefined ? `${p.position} · ` : '').slice(
+    0,
+    MESSAGE_LIMITS.buttonsPerRow,
+  );
+  return row.length > 0 ? { type: ComponentType.ActionRow, components: row } : undefined;
+}
+
+/** The message's own buttons (e.g. More) as action rows. */
+function actionRows(actions: readonly Action[]): RenderedActionRow[] {
+  const all = buttons(actions).slice(0, MESSAGE_LIMITS.actionRows * MESSAGE_LIMITS.buttonsPerRow);
   const rows: RenderedActionRow[] = [];
-  for (let i = 0; i < buttons.length; i += MESSAGE_LIMITS.buttonsPerRow) {
-    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + MESSAGE_LIMITS.buttonsPerRow) });
+  for (let i = 0; i < all.length; i += MESSAGE_LIMITS.buttonsPerRow) {
+    rows.push({ type: ComponentType.ActionRow, components: all.slice(i, i + MESSAGE_LIMITS.buttonsPerRow) });
   }
   return rows;
 }
@@ -254,18 +270,18 @@ export function renderMessage(message: OutgoingMessage, options: RenderOptions =
   const lead = (firstPaper < 0 ? message.blocks : message.blocks.slice(0, firstPaper)) as Exclude<Block, PaperBlock>[];
   const body = firstPaper < 0 ? [] : message.blocks.slice(firstPaper);
 
-  // The embeds, in order: one per paper, one per run of text blocks between papers.
-  const units: RenderedEmbed[] = [];
+  // The embeds, in order: one per paper (with its row of buttons), one per run of text blocks between papers.
+  const units: { embed: RenderedEmbed; row?: RenderedActionRow | undefined }[] = [];
   let section: Exclude<Block, PaperBlock>[] = [];
   const flush = () => {
     const embed = sectionEmbed(section);
-    if (embed) units.push(embed);
+    if (embed) units.push({ embed });
     section = [];
   };
   for (const block of body) {
     if (block.type === 'paper') {
       flush();
-      units.push(paperEmbed(block));
+      units.push({ embed: paperEmbed(block), row: cardRow(block) });
     } else if (block.type === 'divider') {
       flush();
     } else {
@@ -283,19 +299,32 @@ export function renderMessage(message: OutgoingMessage, options: RenderOptions =
 
   const parts: RenderedMessage[] = chunks.map((content) => ({ content, allowed_mentions: { parse: [] } }));
   let current: RenderedMessage | undefined = options.thread ? undefined : parts.at(-1);
-  for (const embed of units) {
+  for (const { embed, row } of units) {
     const embeds = current?.embeds ?? [];
+    const rows = current?.components ?? [];
     const total = embeds.reduce((n, e) => n + embedLength(e), 0);
-    if (current && embeds.length < MESSAGE_LIMITS.embeds && total + embedLength(embed) <= MESSAGE_LIMITS.embedTotal) {
+    const fits =
+      current &&
+      embeds.length < MESSAGE_LIMITS.embeds &&
+      total + embedLength(embed) <= MESSAGE_LIMITS.embedTotal &&
+      rows.length + (row ? 1 : 0) <= MESSAGE_LIMITS.actionRows;
+    if (current && fits) {
       current.embeds = [...embeds, embed];
+      if (row) current.components = [...rows, row];
       continue;
     }
-    current = { embeds: [embed], allowed_mentions: { parse: [] } };
+    current = { embeds: [embed], ...(row ? { components: [row] } : {}), allowed_mentions: { parse: [] } };
     parts.push(current);
   }
 
+  // The message's own buttons go under the last part, or in a part of their own when its rows are taken.
   const rows = actionRows(message.actions ?? []);
-  if (rows.length > 0) parts.at(-1)!.components = rows;
+  if (rows.length > 0) {
+    const last = parts.at(-1)!;
+    const taken = last.components?.length ?? 0;
+    if (taken + rows.length <= MESSAGE_LIMITS.actionRows) last.components = [...(last.components ?? []), ...rows];
+    else parts.push({ components: rows, allowed_mentions: { parse: [] } });
+  }
   return parts.map(normalise);
 }
 

@@ -190,17 +190,26 @@ export function renderPaper(p: PaperBlock, images = true): SlackBlock[] {
     const names = p.topics.map((t) => clip(t, SLACK_BUDGET.topicName));
     elements.push({ type: 'mrkdwn', text: `Topics: ${mrkdwn(names.join(', '), SLACK_BUDGET.paperTopics)}` });
   }
-  return [card, { type: 'context', elements }];
+  // The card's own buttons (Save, Similar, votes…) sit right under it.
+  const buttons = renderButtons(p.actions ?? [], `${p.id}:`);
+  return [card, { type: 'context', elements }, ...(buttons ? [buttons] : [])];
 }
 
-/** The actions block for the message's buttons (at most 25; a button whose id cannot be carried is left out). */
-function renderButtons(actions: readonly { readonly id: string; readonly label: string }[]): SlackBlock | undefined {
+/**
+ * An actions block for buttons (at most 25; a button whose id cannot be carried is left out). The core's Action.id
+ * travels in the button's `value`; `action_id` is made unique in the message (Slack asks for unique ones within a
+ * block; a card's are prefixed with its paper id, so they stay unique across cards too).
+ */
+function renderButtons(
+  actions: readonly { readonly id: string; readonly label: string }[],
+  idPrefix = '',
+): SlackBlock | undefined {
   const elements: SlackButton[] = actions
     .filter((a) => a.id.length > 0 && a.id.length <= SLACK_LIMITS.buttonValue)
     .slice(0, SLACK_LIMITS.actionsElements)
     .map((a, i) => ({
       type: 'button',
-      action_id: `${ACTION_PREFIX}${i}`,
+      action_id: `${ACTION_PREFIX}${idPrefix}${i}`,
       text: { type: 'plain_text', text: plain(a.label, SLACK_LIMITS.buttonText) || 'More', emoji: true },
       value: a.id,
     }));

@@ -63,13 +63,21 @@ export interface PaperBlock {
   readonly position?: number | undefined;
   /** arXiv publication date, YYYY-MM-DD. */
   readonly published?: string | undefined;
+  /**
+   * Buttons that belong to this paper (Save, Similar, votes…): rendered with the card where the platform can, and
+   * as the typed command (`Action.command`) where it cannot (the console).
+   */
+  readonly actions?: readonly Action[] | undefined;
 }
 
 /** A button. `id` is opaque: the adapter hands it back to the dispatcher when the button is pressed. */
 export interface Action {
   readonly type: 'button';
   readonly id: string;
+  /** Short (a platform may cut it); a card's buttons are told apart by the card's position where there is one. */
   readonly label: string;
   /** What the button is for, for platforms without buttons: the console types `more` for the `more` role. */
   readonly role?: 'more' | undefined;
+  /** The same thing as a typed command (`/papers save 2410.17243`), for platforms without buttons. */
+  readonly command?: string | undefined;
 }

@@ -11,6 +11,11 @@ export interface TextStyle {
   readonly dim: (text: string) => string;
   readonly warning: (text: string) => string;
   readonly error: (text: string) => string;
+  /**
+   * A line under a card for its buttons, where buttons cannot be shown (the console types their commands). None by
+   * default: a message's text is about the papers, not the buttons.
+   */
+  readonly cardActions?: ((actions: readonly Action[]) => string | undefined) | undefined;
 }
 
 const same = (text: string) => text;
@@ -58,6 +63,7 @@ function paperText(p: PaperBlock, style: TextStyle): string {
     ...(p.projectPage ? [`project: ${p.projectPage}`] : []),
   ];
   const authors = shortAuthors(p.authors);
+  const actions = p.actions?.length ? style.cardActions?.(p.actions) : undefined;
   return [
     style.title(`${p.position !== undefined ? `${p.position}. ` : ''}${p.title}`),
     ...(authors ? [`   ${authors}`] : []),
@@ -65,5 +71,6 @@ function paperText(p: PaperBlock, style: TextStyle): string {
     ...(p.tldr ? [`   TL;DR: ${p.tldr}`] : []),
     style.dim(`   ${p.url} · arXiv ${p.arxivUrl} · PDF ${p.pdfUrl}`),
     ...(p.topics.length ? [`   Topics: ${p.topics.join(', ')}`] : []),
+    ...(actions ? [actions] : []),
   ].join('\n');
 }

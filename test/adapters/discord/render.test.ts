@@ -257,7 +257,7 @@ describe('a message', () => {
     expect(renderMessage(bigDigest(25, 10))).toEqual(renderMessage(bigDigest(25, 10)));
   });
 
-  it('headerAlone: the thread header holds only the text before the papers', () => {
+  it('thread: the thread header holds only the text before the papers', () => {
     const parts = renderMessage(bigDigest(3), { thread: true });
     expect(parts[0]).toEqual({
       content: '**Hugging Face Daily Papers · Fri 13 Nov 2026**\nTop 3 of 3 papers featured on Hugging Face.',
@@ -279,6 +279,69 @@ describe('a message', () => {
     expect(rows[0]!.components[0]).toEqual({ type: 2, style: 1, custom_id: 'ok', label: `${'L'.repeat(79)}…` });
     expect(rows.flatMap((r) => r.components).some((b) => b.custom_id.length > COMPONENT_LIMITS.customId)).toBe(false);
     expectAccepted([part!]);
+  });
+
+  it("gives each card's buttons a row under the message, labelled with the card's position", () => {
+    const cardActions = (id: string): Action[] => [
+      { type: 'button', id: `save:${id}`, label: 'Save' },
+      { type: 'button', id: `similar:${id}`, label: 'Similar' },
+    ];
+    const [part] = renderMessage(
+      message([
+        { type: 'heading', text: 'Search: “transport”' },
+        card({ id: '2410.00001', position: 1, actions: cardActions('2410.00001') }),
+        card({ id: '2410.00002', position: 2, actions: cardActions('2410.00002') }),
+        card({ id: '2410.00003', position: undefined, actions: [] }),
+      ]),
+    );
+    expect(part!.embeds).toHaveLength(3);
+    expect(part!.components).toEqual([
+      {
+        type: 1,
+        components: [
+          { type: 2, style: 1, custom_id: 'save:2410.00001', label: '1 · Save' },
+          { type: 2, style: 1, custom_id: 'similar:2410.00001', label: '1 · Similar' },
+        ],
+      },
+      {
+        type: 1,
+        components: [
+          { type: 2, style: 1, custom_id: 'save:2410.00002', label: '2 · Save' },
+          { type: 2, style: 1, custom_id: 'similar:2410.00002', label: '2 · Similar' },
+        ],
+      },
+    ]);
+    expectAccepted([part!]);
+  });
+
+  it(`with buttons on every card, a message holds at most ${MESSAGE_LIMITS.actionRows} cards, and More goes last`, () => {
+    const cards = Array.from({ length: 12 }, (_, i) =>
+      card({
+        id: `2410.${10000 + i}`,
+        position: i + 1,
+        tldr: 'Short.',
+        actions: [{ type: 'button', id: `save:${i}`, label: 'Save' }],
+      }),
+    );
+    const parts = renderMessage(
+      message(
+        [{ type: 'heading', text: 'Results' }, ...cards],
+        [{ type: 'button', id: 'more:x', label: 'More', role: 'more' }],
+      ),
+    );
+    expect(parts.map((p) => p.embeds?.length ?? 0)).toEqual([5, 5, 2]);
+    expect(parts.map((p) => p.components?.length ?? 0)).toEqual([5, 5, 3]);
+    expect(parts.at(-1)!.components!.at(-1)).toEqual({
+      type: 1,
+      components: [{ type: 2, style: 1, custom_id: 'more:x', label: 'More' }],
+    });
+    const full = renderMessage(message(cards.slice(0, 5), [{ type: 'button', id: 'more:x', label: 'More' }]));
+    expect(full.map((p) => p.components?.length ?? 0)).toEqual([5, 1]);
+    expect(full[1]).toEqual({
+      components: [{ type: 1, components: [{ type: 2, style: 1, custom_id: 'more:x', label: 'More' }] }],
+      allowed_mentions: NO_MENTIONS,
+    });
+    expectAccepted([...parts, ...full]);
   });
 
   it('escapes Markdown in user and paper text, and never pings', () => {

@@ -13,6 +13,7 @@ import {
 } from '../../../adapters/slack/render.js';
 import { message, type OutgoingMessage, type PaperBlock } from '../../../src/index.js';
 import { bigCard, bigDigest } from '../../contract/chat-platform.contract.js';
+import { checkSlackBlocks } from '../../support/fake-slack.js';
 
 const card = (over: Partial<PaperBlock> = {}): PaperBlock => ({
   type: 'paper',
@@ -267,6 +268,67 @@ describe('Slack renderer: buttons', () => {
     expect(out.map((p) => p.blocks.length)).toEqual([49, 3]);
     expect(out[1]!.blocks.map((b) => b.type)).toEqual(['section', 'context', 'actions']);
     for (const part of out) expectWithinLimits(part);
+  });
+});
+
+describe('Slack renderer: a card’s own buttons', () => {
+  it('puts them in an actions block right under the card, action ids unique in the message', () => {
+    const actions = (id: string) => [
+      { type: 'button' as const, id: `save:${id}`, label: 'Save' },
+      { type: 'button' as const, id: `similar:${id}`, label: 'Similar' },
+    ];
+    const [part] = renderMessage(
+      message(
+        [
+          card({ id: '2511.00001', actions: actions('2511.00001') }),
+          card({ id: '2511.00002', actions: actions('2511.00002') }),
+        ],
+        [{ type: 'button', id: 'more:x', label: 'More', role: 'more' }],
+      ),
+    );
+    expect(part!.blocks.map((b) => b.type)).toEqual([
+      'section',
+      'context',
+      'actions',
+      'section',
+      'context',
+      'actions',
+      'actions',
+    ]);
+    expect(part!.blocks[2]).toEqual({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: 'paperpulse:2511.00001:0',
+          text: { type: 'plain_text', text: 'Save', emoji: true },
+          value: 'save:2511.00001',
+        },
+        {
+          type: 'button',
+          action_id: 'paperpulse:2511.00001:1',
+          text: { type: 'plain_text', text: 'Similar', emoji: true },
+          value: 'similar:2511.00001',
+        },
+      ],
+    });
+    const ids = part!.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.action_id) : []));
+    expect(new Set(ids).size).toBe(ids.length);
+    expectWithinLimits(part!);
+    // …and the fake Slack, which checks blocks as Slack documents them, takes it.
+    expect(checkSlackBlocks(part!.blocks as unknown as Record<string, unknown>[])).toBeUndefined();
+  });
+
+  it('counts them toward the 50 blocks of a message: 20 cards with buttons split into two messages', () => {
+    const cards = Array.from({ length: 20 }, (_, i) =>
+      card({ id: `2511.${10000 + i}`, actions: [{ type: 'button', id: `save:${i}`, label: 'Save' }] }),
+    );
+    const parts = renderMessage(message(cards));
+    expect(parts.map((p) => p.blocks.length)).toEqual([48, 12]);
+    for (const part of parts) {
+      expectWithinLimits(part);
+      expect(checkSlackBlocks(part.blocks as unknown as Record<string, unknown>[])).toBeUndefined();
+    }
   });
 });
 
