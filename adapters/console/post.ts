@@ -2,6 +2,7 @@
 import type { ChannelRef, OutgoingMessage, PostDigestOptions, TextStyle } from '../../src/index.js';
 import { CONSOLE_ADDRESS } from './address.js';
 import { unknownChannel } from './errors.js';
+import { CONSOLE_LIMITS } from './limits.js';
 import { renderDigest } from './render.js';
 
 let posted = 0;
@@ -15,7 +16,8 @@ export async function postDigest(
   options: PostDigestOptions,
 ): Promise<{ messageIds: string[] }> {
   if (channel.platform !== 'console' || channel.address !== CONSOLE_ADDRESS) throw unknownChannel(channel);
-  if (options.alreadyPosted.length > 0) return { messageIds: [...options.alreadyPosted] };
+  // A terminal has no size limit: the whole digest is one part, so one recorded part means it was printed.
+  if (options.alreadyPosted.length >= CONSOLE_LIMITS.digestParts) return { messageIds: [...options.alreadyPosted] };
   const id = `console-${Date.now()}-${++posted}`;
   write(renderDigest(message, style));
   await options.onPosted(id);
