@@ -319,13 +319,6 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
   });
   const bin = (args: readonly string[], extra: Partial<RunOptions> = {}) =>
     timedRun(process.execPath, ['adapters/paperpulse.js', ...args], { env: env(), timeoutMs: 60_000, ...extra });
-  /** One warm-up run, then `n` timed runs. */
-  const repeat = async (n: number, once: () => Promise<Run>): Promise<Run[]> => {
-    await once();
-    const out: Run[] = [];
-    for (let i = 0; i < n; i++) out.push(await once());
-    return out;
-  };
   const results: Record<string, unknown> = {
     runs,
     targets: CLI_TARGETS,
@@ -340,20 +333,53 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
     const cold = await bin(['--help']);
     results.help_first_run_cold_tsx_cache = { ms: cold.ms, exit_code: cold.code, peak_rss_mb: cold.nodePeakMb };
 
-    log(`cli: --help ×${runs}…`);
-    const help = await repeat(runs, () => bin(['--help']));
+    log('cli: importing the bundled sample into the data directory…');
+    const imported = await bin(['import', SAMPLE], { timeoutMs: 120_000 });
+    if (imported.code !== 0) throw new Error(`paperpulse import failed (${imported.code}): ${imported.stderr}`);
+    results.import_sample = { ms: imported.ms, peak_rss_mb: imported.nodePeakMb, output: firstLine(imported.stdout) };
+
+    // Round-robin: every round runs each measure once, so a burst of other work on the machine lands on all the
+    // measures alike instead of on whichever ran then. Round 0 is a warm-up and is not counted.
+    const measures = {
+      help: () => bin(['--help']),
+      help_no_tsx_cache: () => bin(['--help'], { env: env({ TSX_DISABLE_CACHE: '1' }) }),
+      version: () => bin(['--version']),
+      usage_error: () => bin(['backfill']),
+      search: () => bin(['search', QUERY]),
+      start_npm: () => ptyStart('npm start', env({ TERM: 'xterm' }), 'ctrl-c'),
+      start_node: () => ptyStart('node adapters/paperpulse.js start', env({ TERM: 'xterm' }), 'ctrl-c'),
+      scripted_end_of_input: () =>
+        timedRun('npm', ['start', '--silent'], { env: env(), input: '/papers help\n', timeoutMs: SCRIPT_TIMEOUT_MS }),
+    } satisfies Record<string, () => Promise<Run>>;
+    const done: Record<keyof typeof measures, Run[]> = {
+      help: [],
+      help_no_tsx_cache: [],
+      version: [],
+      usage_error: [],
+      search: [],
+      start_npm: [],
+      start_node: [],
+      scripted_end_of_input: [],
+    };
+    for (let pass = 0; pass <= runs; pass++) {
+      log(`cli: round ${pass}/${runs}${pass === 0 ? ' (warm-up)' : ''}: ${Object.keys(measures).join(', ')}…`);
+      for (const [key, once] of Object.entries(measures)) {
+        const run = await once();
+        if (pass > 0) done[key as keyof typeof measures].push(run);
+      }
+    }
+
+    const { help, help_no_tsx_cache: helpNoCache, version, usage_error: usage, search } = done;
     results.help = {
       ...timeFigures(help, CLI_TARGETS.quick_ms),
       exit_code: help[0]!.code,
       peak_rss_mb: median(help.map((r) => r.nodePeakMb ?? 0)),
     };
-
-    log(`cli: --help ×${runs} with TSX_DISABLE_CACHE=1 (as in a fresh container)…`);
-    const helpNoCache = await repeat(runs, () => bin(['--help'], { env: env({ TSX_DISABLE_CACHE: '1' }) }));
-    results.help_no_tsx_cache = { ...timeFigures(helpNoCache, CLI_TARGETS.quick_ms), exit_code: helpNoCache[0]!.code };
-
-    log(`cli: --version ×${runs}…`);
-    const version = await repeat(runs, () => bin(['--version']));
+    results.help_no_tsx_cache = {
+      note: 'TSX_DISABLE_CACHE=1: every TypeScript file compiled again, as in a container whose /tmp starts empty',
+      ...timeFigures(helpNoCache, CLI_TARGETS.quick_ms),
+      exit_code: helpNoCache[0]!.code,
+    };
     results.version = {
       ...timeFigures(version, CLI_TARGETS.quick_ms),
       exit_code: version[0]!.code,
@@ -362,24 +388,14 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
       // Exit code 0 and a version on stdout is what --version should do.
       works: version[0]!.code === 0 && /\d+\.\d+\.\d+/.test(version[0]!.stdout),
     };
-
-    log(`cli: usage error (backfill, no arguments) ×${runs}…`);
-    const usage = await repeat(runs, () => bin(['backfill']));
     results.usage_error = {
+      command: 'paperpulse backfill',
       ...timeFigures(usage, CLI_TARGETS.quick_ms),
       exit_code: usage[0]!.code,
       stderr: firstLine(usage[0]!.stderr),
       peak_rss_mb: median(usage.map((r) => r.nodePeakMb ?? 0)),
-      // Opening the embedded database creates the data directory: a usage error should not have to.
     };
 
-    log('cli: importing the bundled sample into the data directory…');
-    const imported = await bin(['import', SAMPLE], { timeoutMs: 120_000 });
-    if (imported.code !== 0) throw new Error(`paperpulse import failed (${imported.code}): ${imported.stderr}`);
-    results.import_sample = { ms: imported.ms, peak_rss_mb: imported.nodePeakMb, output: firstLine(imported.stdout) };
-
-    log(`cli: search "${QUERY}" ×${runs}…`);
-    const search = await repeat(runs, () => bin(['search', QUERY]));
     const bad = search.find((r) => r.code !== 0 || !r.stdout.includes('huggingface.co/papers/'));
     if (bad) throw new Error(`paperpulse search failed (${bad.code}): ${bad.stderr || bad.stdout}`);
     const rss = search.map((r) => r.nodePeakMb ?? 0);
@@ -400,13 +416,12 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
       ['start_npm', 'npm start'],
       ['start_node', 'node adapters/paperpulse.js start'],
     ] as const) {
-      log(`cli: ${line} to the first prompt under a pty ×${runs}…`);
-      const starts = await repeat(runs, () => ptyStart(line, env({ TERM: 'xterm' }), 'ctrl-c'));
+      const starts = done[key];
       const prompted = starts.filter((r) => r.seenAt[PROMPT] !== undefined);
       const toPrompt = prompted.map((r) => r.seenAt[PROMPT]!);
       const shutdown = prompted.map((r) => round(r.ms - r.seenAt[PROMPT]!));
       results[key] = {
-        command: line,
+        command: `${line} (under a pty: script -qfec), to the prompt "${PROMPT}"; then Ctrl-C`,
         prompted: `${prompted.length} of ${starts.length}`,
         ...(toPrompt.length
           ? {
@@ -423,6 +438,16 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
           : { output: starts[0]!.stdout.slice(-500), stderr: starts[0]!.stderr.slice(-500) }),
       };
     }
+
+    const eof = done.scripted_end_of_input;
+    results.scripted_end_of_input = {
+      command: "printf '/papers help\\n' | npm start --silent",
+      ...timeFigures(eof, CLI_TARGETS.start_to_prompt_ms),
+      target_note: 'no target of its own: compared with the start-to-prompt target',
+      exit_codes: [...new Set(eof.map((r) => r.code))],
+      timed_out: eof.filter((r) => r.timedOut).length,
+      answered_help: eof.every((r) => r.stdout.includes('/papers search')),
+    };
 
     log('cli: `exit` typed at the prompt (pty, once)…');
     const typedExit = await ptyStart('node adapters/paperpulse.js start', env({ TERM: 'xterm' }), 'exit');
@@ -449,19 +474,6 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
       answered_help: scripted.stdout.includes('/papers search'),
       // Runs that hang are not repeated: one timeout says it.
       runs: 1,
-    };
-
-    log(`cli: printf "/papers help\\n" | npm start --silent (end of input) ×${runs}…`);
-    const eof = await repeat(runs, () =>
-      timedRun('npm', ['start', '--silent'], { env: env(), input: '/papers help\n', timeoutMs: SCRIPT_TIMEOUT_MS }),
-    );
-    results.scripted_end_of_input = {
-      command: "printf '/papers help\\n' | npm start --silent",
-      ...timeFigures(eof, CLI_TARGETS.start_to_prompt_ms),
-      target_note: 'no target of its own: compared with the start-to-prompt target',
-      exit_codes: [...new Set(eof.map((r) => r.code))],
-      timed_out: eof.filter((r) => r.timedOut).length,
-      answered_help: eof.every((r) => r.stdout.includes('/papers search')),
     };
 
     log('cli: breakdown of --help and search, phase by phase (test/bench/cli-phases.mjs ×3)…');
