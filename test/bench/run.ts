@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scale 10k|100k|1m] [--reps N] [--only ingest,search,command,pglite,fanout,memory]`
+ * `npm run bench [-- --scale 10k|100k|1m] [--reps N] [--only cli,ingest,search,command,pglite,fanout,memory]`
  *
  * Measures what users feel at scale and writes bench-results.json:
  * - ingest: papers/s through the import path users use (`importFile`, JSON Lines), Postgres and PGlite;
@@ -8,7 +8,9 @@
  * - command: `/papers search …` through the real dispatcher, end to end;
  * - fanout: 10,000 channels due in the same minute through the real adapters against the local fake APIs
  *   (fanout.ts);
- * - memory: RSS of the bot idle with the archive (a child process), and the peak during fan-out.
+ * - memory: RSS of the bot idle with the archive (a child process), and the peak during fan-out;
+ * - cli: `paperpulse --help`, `--version`, a usage error, a search on the embedded database and `npm start` to the
+ *   first prompt, as spawned processes (cli.ts; min(reps, 5) runs each; needs no Postgres).
  * Timings on a shared 2-core machine are noisy: every figure is a median or a percentile over repetitions, and
  * ratios are taken within one run.
  */
@@ -27,6 +29,7 @@ import { importFile } from '../../src/services/import-file.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { databaseExists, databaseUrl, recreateDatabase } from '../support/databases.js';
 import { testCore, typed } from '../support/services.js';
+import { cliBench, cliRows } from './cli.js';
 import { writeCorpus } from './corpus.js';
 import { QUERY_MIX } from './queries.js';
 
@@ -196,6 +199,7 @@ async function main(): Promise<void> {
     node: process.version,
   };
   const started = performance.now();
+  if (wants('cli')) results.cli = await cliBench({ runs: Math.min(reps, 5), log: say });
   const search: Record<string, unknown> = {};
   const ingest: Record<string, unknown> = {};
   const needsArchive = ['ingest', 'search', 'command', 'memory'].some(wants);
@@ -314,6 +318,7 @@ function table(r: Record<string, unknown>): string {
       );
   }
   if (m) add('memory idle / peak RSS MB', `${m.idle_rss_mb ?? '–'} / ${m.peak_rss_mb ?? '–'}`, 'idle ≤ 150');
+  rows.push(...cliRows(r.cli as Record<string, unknown> | undefined));
   const w = [Math.max(...rows.map((x) => x[0].length)), Math.max(...rows.map((x) => x[1].length))];
   return rows.map(([a, b, t]) => `${a.padEnd(w[0]!)}  ${b.padEnd(w[1]!)}  ${t}`).join('\n');
 }
