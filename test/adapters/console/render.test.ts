@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderDigest, renderReply, typedActions } from '../../../adapters/console/render.js';
-import { message, PLAIN, type PaperBlock } from '../../../src/index.js';
+import { message, type PaperBlock, PLAIN } from '../../../src/index.js';
 
 const card = (over: Partial<PaperBlock> = {}): PaperBlock => ({
   type: 'paper',
