@@ -17,6 +17,16 @@ export interface CoreConfig {
   readonly ingestCron: string;
   /** Run the digest and ingest schedule in this process (off: commands only, e.g. extra Discord shards). */
   readonly scheduler: boolean;
+  /** HTTP_PORT: serve /healthz, /readyz, /metrics (and other route groups) on this port; unset: no HTTP server. */
+  readonly httpPort?: number | undefined;
+  /** HTTP_HOST: the interface of that server; unset: all. */
+  readonly httpHost?: string | undefined;
+  /**
+   * PUBLIC_URL: where users reach the HTTP server (feeds), without a trailing slash, e.g. `https://papers.example.com`
+   * or `https://example.com/paperpulse`. Undefined: feed links are built from the request's Host header, and
+   * `/papers feed` shows the path only.
+   */
+  readonly publicUrl: string | undefined;
 }
 
 /** Environment as given; blank values count as unset (a `.env` line `DATABASE_URL=` means "not set"). */
@@ -72,6 +82,26 @@ const schema = z.object({
     (v) => (typeof v === 'string' ? blankIsUnset(v.toLowerCase()) : v),
     z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   ),
+  HTTP_PORT: z.preprocess(
+    blankIsUnset,
+    z.coerce
+      .number({ error: 'must be a port number from 1 to 65535' })
+      .int('must be a port number from 1 to 65535')
+      .min(1, 'must be a port number from 1 to 65535')
+      .max(65_535, 'must be a port number from 1 to 65535')
+      .optional(),
+  ),
+  HTTP_HOST: z.preprocess(blankIsUnset, z.string().optional()),
+  PUBLIC_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .refine(
+        (v) => /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v),
+        'must be an http(s) URL without query or fragment, such as https://papers.example.com',
+      )
+      .optional(),
+  ),
 });
 
 /**
@@ -92,5 +122,8 @@ export function loadConfig(env: Env = process.env): CoreConfig {
     logFormat: c.LOG_FORMAT,
     ingestCron: c.INGEST_CRON,
     scheduler: c.PAPERPULSE_SCHEDULER === 'on',
+    httpPort: c.HTTP_PORT,
+    httpHost: c.HTTP_HOST,
+    publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
   };
 }

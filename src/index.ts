@@ -21,18 +21,21 @@ export type { Env } from './config.js';
 export { type ChannelRef, channelKey, type PlatformName, parseChannelKey } from './domain/channel.js';
 export { shortAuthors } from './domain/paper.js';
 export { BotError, configError, describeError, type ErrorCode, PlatformError, UserError } from './errors.js';
-export { type Logger, redirectLogs } from './logger.js';
+export { redirectLogs } from './log-sink.js';
+export type { Logger } from './logger.js';
 export type {
   Action,
   Block,
   DividerBlock,
   HeadingBlock,
   NoteBlock,
+  OutgoingFile,
   OutgoingMessage,
   PaperBlock,
   TextBlock,
 } from './messages/model.js';
-export { message, PLAIN, type TextStyle, toPlainText } from './messages/plain-text.js';
+export { CARD_LINE_MAX } from './messages/model.js';
+export { cardLines, message, PLAIN, type TextStyle, toPlainText } from './messages/plain-text.js';
 export { packageVersion } from './paths.js';
 export { createPlatformRegistry } from './platforms.js';
 export type {
@@ -49,9 +52,11 @@ export type {
   OptionValue,
   PostingProblems,
 } from './ports/commands.js';
+export type { CommandOutcome, DigestOutcome, Metrics } from './ports/metrics.js';
 export type {
   ChatPlatform,
   PlatformContext,
+  PlatformHttp,
   PlatformIo,
   PlatformModule,
   PlatformRegistry,

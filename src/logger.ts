@@ -1,4 +1,7 @@
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
+import { currentLogWriter } from './log-sink.js';
+
+export { redirectLogs } from './log-sink.js';
 
 export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -44,7 +47,7 @@ export function createLogger(
   options: { human?: boolean; destination?: DestinationStream; write?: (line: string) => void } = {},
 ): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const emit = (line: string) => (logWriter ?? write)(line);
+  const emit = (line: string) => (currentLogWriter() ?? write)(line);
   const destination: DestinationStream = options.destination ?? {
     write(chunk: string) {
       for (const line of chunk.split('\n')) if (line.trim()) emit(options.human ? formatLogLine(line) : line);
@@ -87,18 +90,4 @@ export function formatLogLine(line: string): string {
       return `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
     });
   return `${level}: ${String(entry.msg ?? '')}${details.length ? ` (${details.join(', ')})` : ''}`;
-}
-
-/**
- * Where finished log lines go: stderr, unless a terminal UI takes them (the interactive console prints them above
- * its prompt and redraws what the user was typing).
- */
-let logWriter: ((line: string) => void) | undefined;
-
-/** Sends every log line to `writer` (one line, no newline) until the returned function is called. */
-export function redirectLogs(writer: (line: string) => void): () => void {
-  logWriter = writer;
-  return () => {
-    if (logWriter === writer) logWriter = undefined;
-  };
 }

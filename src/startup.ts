@@ -7,6 +7,7 @@ import { addDays, formatDay, latestClosedDay } from './domain/days.js';
 import { describeError } from './errors.js';
 import type { Logger } from './logger.js';
 import { projectRoot } from './paths.js';
+import { SourceUnreachable } from './ports/paper-source.js';
 import { importFile } from './services/import-file.js';
 
 /** The bundled sample corpus, loaded on a first start without Hugging Face. */
@@ -42,7 +43,7 @@ export async function ensureArchive(
     const [from, to] = await Promise.all([papers.earliestListDate(), papers.latestListDate()]);
     const span = from && to ? `, lists of ${formatDay(from)} to ${formatDay(to)}` : '';
     notify(
-      `Could not reach Hugging Face (${describeError(err)}), so the bundled sample was loaded instead: ${outcome.inserted} papers${span} (real titles and abstracts; synthetic ids, authors and upvotes).${to ? ` See a digest with: /papers digest preview ${to}` : ''}`,
+      `Could not reach Hugging Face (${err instanceof SourceUnreachable ? `${err.problem} at ${err.url}` : describeError(err)}), so the bundled sample was loaded instead: ${outcome.inserted} papers${span} (real titles and abstracts; synthetic ids, authors and upvotes).${to ? ` See a digest with: /papers digest preview ${to}` : ''}`,
     );
   }
 }

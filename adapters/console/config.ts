@@ -8,6 +8,8 @@ export interface ConsoleAdapterConfig {
   readonly manager: boolean;
   /** The environment's word on colour (NO_COLOR, FORCE_COLOR, TERM); applied when output is a terminal. */
   readonly colorEnv: Env;
+  /** Where `/papers saved export` writes its file: PAPERPULSE_EXPORT_DIR, else the working directory. */
+  readonly exportDir?: string | undefined;
 }
 
 /** The console needs no variables: it is what runs when no chat platform is configured. */
@@ -16,5 +18,6 @@ export function parseConsoleConfig(env: Env): ConsoleAdapterConfig {
     userName: env.USER?.trim() || 'you',
     manager: true,
     colorEnv: { NO_COLOR: env.NO_COLOR, FORCE_COLOR: env.FORCE_COLOR, TERM: env.TERM },
+    exportDir: env.PAPERPULSE_EXPORT_DIR?.trim() || undefined,
   };
 }

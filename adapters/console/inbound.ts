@@ -37,7 +37,8 @@ export class ConsoleInbound {
   private get caller(): { user: ChatUser; channel: ChannelRef; isManager: () => Promise<boolean> } {
     const manager = this.config.manager;
     return {
-      user: { id: 'console-user', displayName: this.config.userName },
+      // The person at the terminal ($USER): their reading list is `console:<name>` (`paperpulse saved --user`).
+      user: { id: this.config.userName, displayName: this.config.userName },
       channel: this.channel,
       isManager: async () => manager,
     };

@@ -10,6 +10,7 @@ import {
   type ChannelRef,
   type ChatPlatform,
   type CommandDispatcher,
+  describeError,
   type OutgoingMessage,
   PLAIN,
   type PlatformContext,
@@ -21,6 +22,7 @@ import {
 } from '../../src/index.js';
 import { CONSOLE_ADDRESS } from './address.js';
 import type { ConsoleAdapterConfig } from './config.js';
+import { writeExport } from './files.js';
 import { ConsoleInbound, readLine } from './inbound.js';
 import { postDigest } from './post.js';
 import { renderReply, typedActions } from './render.js';
@@ -48,6 +50,7 @@ export class ConsolePlatform implements ChatPlatform {
   private queue: Promise<void> = Promise.resolve();
   private restoreLogs: (() => void) | undefined;
   private stopped = false;
+  private readonly exportDir: string;
 
   constructor(
     config: ConsoleAdapterConfig,
@@ -57,6 +60,7 @@ export class ConsolePlatform implements ChatPlatform {
   ) {
     this.io = context.io;
     this.traits = traits;
+    this.exportDir = config.exportDir ?? process.cwd();
     this.interactive = context.io.stdin.isTTY === true;
     this.style = options.style ?? { ...PLAIN, cardActions: typedActions(PLAIN) };
     this.inbound = new ConsoleInbound(config, CONSOLE_CHANNEL);
@@ -130,6 +134,14 @@ export class ConsolePlatform implements ChatPlatform {
     const answer = await this.inbound.answer(line, dispatcher);
     if (typeof answer === 'string') this.write(answer);
     else if (answer) this.write(renderReply(answer, this.style));
+    if (typeof answer === 'object' && answer.message.file) {
+      try {
+        const path = await writeExport(this.exportDir, answer.message.file);
+        this.write(`Wrote ${path}\n`);
+      } catch (err) {
+        this.write(`${this.style.error(`✖ Could not write ${answer.message.file.name}: ${describeError(err)}`)}\n`);
+      }
+    }
     if (this.interactive && !this.stopped) this.lines?.prompt();
   }
 

@@ -5,7 +5,6 @@
  */
 import type { RESTOptions } from 'discord.js';
 import { BotError, type CliCommand, createPapersCommands, EXIT, stringOption, UsageError } from '../../src/index.js';
-import { parseDiscordConfig } from './config.js';
 
 /**
  * The bot's permissions, and nothing more: View Channel, Send Messages and Embed Links to post digests, Create
@@ -61,6 +60,8 @@ export function createDiscordCliCommands(overrides: DiscordCliOptions = {}): Cli
         }
         return EXIT.ok;
       }
+      // Loaded here, not at start-up: the parser brings zod, which `paperpulse --help` does not need.
+      const { parseDiscordConfig } = await import('./config.js');
       const config = parseDiscordConfig(ctx.io.env);
       if (!config) {
         throw new BotError(

@@ -31,7 +31,9 @@ import {
 import { discordAddress } from './address.js';
 import { ROOT_COMMAND, readSubcommand } from './commands.js';
 import { DISCORD_CODES, discordCode, safeError } from './errors.js';
+import { type DiscordFile, placeFile } from './files.js';
 import { COMMAND_LIMITS } from './limits.js';
+import { relabelRows } from './relabel.js';
 import { type RenderedMessage, renderMessage } from './render.js';
 
 export interface InteractionTiming {
@@ -189,7 +191,22 @@ export class InteractionRouter {
       channel: this.channel(interaction),
       isManager: async () => isChannelManager(interaction.memberPermissions),
     });
-    await this.answer(interaction, work, interaction.message.flags.has(MessageFlags.Ephemeral));
+    const ephemeralMessage = interaction.message.flags.has(MessageFlags.Ephemeral);
+    const early = await within(work, this.timing.deferAfterMs);
+    if (early !== 'timeout' && early.relabel && !ephemeralMessage) {
+      const rows = relabelRows(
+        interaction.message.components.map((row) => row.toJSON() as never),
+        early.relabel,
+      );
+      if (rows) {
+        // The press updates the card's own buttons (the channel's counts), then tells the presser privately.
+        await interaction.update({ components: rows, allowedMentions: { parse: [] } });
+        const [part] = renderMessage(early.message);
+        await interaction.followUp(replyOptions(part!, MessageFlags.Ephemeral));
+        return;
+      }
+    }
+    await this.answer(interaction, work, ephemeralMessage);
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -235,14 +252,16 @@ export class InteractionRouter {
     if (early !== 'timeout') {
       const parts = renderMessage(early.message);
       const flags = early.ephemeral ? MessageFlags.Ephemeral : undefined;
-      await interaction.reply(replyOptions(parts[0]!, flags));
+      const { first, files } = placeFile(parts[0]!, early.message.file);
+      await interaction.reply(replyOptions(first, flags, files));
       for (const part of parts.slice(1)) await interaction.followUp(replyOptions(part, flags));
       return false;
     }
     await interaction.deferReply(ephemeralIfDeferred ? { flags: MessageFlags.Ephemeral } : {});
     const result = await work;
     const parts = renderMessage(result.message);
-    await interaction.editReply(editOptions(parts[0]!));
+    const { first, files } = placeFile(parts[0]!, result.message.file);
+    await interaction.editReply({ ...editOptions(first), ...(files ? { files } : {}) });
     const flags = ephemeralIfDeferred ? MessageFlags.Ephemeral : undefined;
     for (const part of parts.slice(1)) await interaction.followUp(replyOptions(part, flags));
     return true;
@@ -270,8 +289,13 @@ export class InteractionRouter {
   }
 }
 
-function replyOptions(part: RenderedMessage, flags: MessageFlags.Ephemeral | undefined): InteractionReplyOptions {
+function replyOptions(
+  part: RenderedMessage,
+  flags: MessageFlags.Ephemeral | undefined,
+  files?: DiscordFile[],
+): InteractionReplyOptions {
   return {
+    ...(files ? { files } : {}),
     ...(part.content !== undefined ? { content: part.content } : {}),
     ...(part.embeds ? { embeds: part.embeds } : {}),
     ...(part.components ? { components: part.components } : {}),

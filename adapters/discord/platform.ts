@@ -46,9 +46,10 @@ export class DiscordPlatform implements ChatPlatform {
   private started = false;
   private stopping: Promise<void> | undefined;
 
-  constructor(config: DiscordAdapterConfig, context: Pick<PlatformContext, 'log'>, traits: PlatformTraits) {
+  constructor(config: DiscordAdapterConfig, context: Pick<PlatformContext, 'log' | 'metrics'>, traits: PlatformTraits) {
     this.config = config;
     this.log = context.log;
+    const metrics = context.metrics;
     this.traits = traits;
     const options = config.options ?? {};
     this.options = options;
@@ -76,12 +77,13 @@ export class DiscordPlatform implements ChatPlatform {
         'many 401/403/429 answers from Discord: Discord bans an IP after 10,000 in 10 minutes',
       ),
     );
-    this.client.rest.on('rateLimited', (info) =>
+    this.client.rest.on('rateLimited', (info) => {
+      metrics?.rateLimitWait('discord', Math.max(0, info.timeToReset) / 1000);
       this.log.debug(
         { route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope },
         'Discord rate limit: waiting',
-      ),
-    );
+      );
+    });
   }
 
   async start(dispatcher: CommandDispatcher): Promise<void> {

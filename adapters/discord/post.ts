@@ -6,7 +6,9 @@
  * its content, with `enforce_nonce` ("if another message was created by the same author with the same nonce,
  * that message will be returned and no new message will be created", message.mdx, Create Message). So when a
  * request is retried after Discord created the message but the answer was lost (a 5xx, a timeout: discord.js
- * retries those itself, up to 3 times) or the delivery is resumed within minutes, no second copy appears.
+ * retries those itself, up to 3 times) or the delivery is resumed within minutes, no second copy appears. A
+ * delivery resumed later than that (a takeover after a crash, a retry after backoff) is read back first
+ * (read-back.ts): the parts already in the channel are recorded, not posted again.
  */
 import { createHash } from 'node:crypto';
 import { type REST, Routes } from 'discord.js';
@@ -14,7 +16,11 @@ import { type ChannelRef, clip, type Logger, type OutgoingMessage, type PostDige
 import { discordChannelId } from './address.js';
 import { DISCORD_CODES, discordCode, notADiscordChannel, safeError, toPlatformError } from './errors.js';
 import { MESSAGE_LIMITS, THREAD_LIMITS } from './limits.js';
+import { readBackParts } from './read-back.js';
 import { type RenderedMessage, renderMessage } from './render.js';
+
+/** The read-back starts this long before the delivery's claim: our clock and Discord's may disagree. */
+const READ_BACK_MARGIN_MS = 5 * 60_000;
 
 /** How long a digest thread stays in the channel list after its last message: one day. */
 export const THREAD_ARCHIVE_MINUTES = 1440;
@@ -57,9 +63,30 @@ export async function postDigest(
   if (!channelId) throw notADiscordChannel(channel);
   const parts = renderMessage(message, { thread: options.thread });
   const ids = [...options.alreadyPosted];
+  if (options.delivery?.resumed && ids.length < parts.length) {
+    await options.beforePost?.();
+    const found = await readBackParts(rest, {
+      channelId,
+      parts,
+      from: ids.length,
+      since: new Date(options.delivery.since.getTime() - READ_BACK_MARGIN_MS),
+      thread: options.thread,
+      header: ids[0],
+    });
+    for (let i = ids.length; found.has(i); i++) {
+      ids.push(found.get(i)!);
+      await options.onPosted(found.get(i)!);
+    }
+    if (found.size > 0)
+      log.info(
+        { channel: channelId, delivery: options.delivery.id, parts: found.size },
+        'digest parts already in Discord recorded, not posted again',
+      );
+  }
   let target = channelId;
   let threadOpen = false;
   for (let i = ids.length; i < parts.length; i++) {
+    await options.beforePost?.();
     if (options.thread && i > 0 && !threadOpen) {
       target = await openThread(rest, log, channelId, ids[0]!, threadName(message));
       threadOpen = true;

@@ -11,6 +11,8 @@ import { ButtonStyle, ComponentType } from 'discord.js';
 import {
   type Action,
   type Block,
+  CARD_LINE_MAX,
+  cardLines,
   clip as cut,
   type OutgoingMessage,
   type PaperBlock,
@@ -131,7 +133,11 @@ export function paperEmbed(p: PaperBlock): RenderedEmbed {
     (l): l is string => l !== undefined,
   );
   const tldr = p.tldr.trim() ? fitText(p.tldr, TLDR_MAX) : '';
-  const description = [tldr, links.join(' · ')].filter(Boolean).join('\n');
+  const reason = p.reason
+    ? `✨ ${fitText(p.reason.before, 60)} _${fitText(p.reason.emphasis, 100)}_${/^[,.;:]/.test(p.reason.after.trim()) ? '' : ' '}${fitText(p.reason.after, 60)}`
+    : '';
+  const extra = cardLines(p).map((line) => fitText(line, CARD_LINE_MAX));
+  const description = [...extra, tldr, reason, links.join(' · ')].filter(Boolean).join('\n');
   const fields: NonNullable<RenderedEmbed['fields']> = [
     { name: 'Upvotes', value: `▲ ${p.upvotes}`, inline: true },
     { name: 'Comments', value: String(p.comments), inline: true },

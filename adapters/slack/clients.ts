@@ -41,7 +41,7 @@ export class SlackClients {
         logger: boltLogger(this.log),
         retryConfig: { retries: 0 },
         rejectRateLimitedCalls: true,
-        timeout: 30_000,
+        timeout: this.config.options?.requestTimeoutMs ?? 30_000,
         ...(this.apiUrl ? { slackApiUrl: this.apiUrl } : {}),
       };
       client = new WebClient(token, options);

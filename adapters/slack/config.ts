@@ -204,4 +204,6 @@ export interface SlackAdapterOptions {
   readonly managerCacheTtlMs?: number | undefined;
   /** How long a fetched installation is reused. */
   readonly installationCacheTtlMs?: number | undefined;
+  /** How long a Web API call may take before it is abandoned (default 30 s). */
+  readonly requestTimeoutMs?: number | undefined;
 }

@@ -5,7 +5,6 @@
 import {
   type CliCommand,
   type CommandSpec,
-  clip,
   createPapersCommands,
   EXIT,
   stringOption,
@@ -18,11 +17,25 @@ import {
  * - `chat:write`: digests (chat.postMessage) in channels the app is in;
  * - `chat:write.public`: digests in public channels nobody invited the app to (slash commands work there, so a
  *   digest switched on there would otherwise fail with not_in_channel);
- * - `users:read`: users.info, to tell workspace admins and owners (channel managers) from other members.
+ * - `users:read`: users.info, to tell workspace admins and owners (channel managers) from other members;
+ * - `channels:history`, `groups:history`: conversations.history and conversations.replies in public and private
+ *   channels, to read back a digest interrupted by a crash or a lost answer before posting its parts again
+ *   (read-back.ts); without them such a part may be posted twice.
+ * - `files:write` and `im:write`: `/papers saved export` too long for a message is uploaded as papers.bib into the
+ *   caller's direct message with the app (conversations.open), so nobody else sees the list.
  * Replies to commands and buttons go through response_url, which needs no scope; so do the app_uninstalled and
  * tokens_revoked events.
  */
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read'] as const;
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'users:read',
+  'channels:history',
+  'groups:history',
+  'files:write',
+  'im:write',
+] as const;
 
 /** Events the app subscribes to: an uninstall or a revoked token deletes the workspace's installation. */
 export const BOT_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
@@ -37,6 +50,26 @@ export interface ManifestOptions {
   /** Installing to many workspaces: the public base URL of /slack/oauth_redirect (HTTP mode: the same base URL). */
   readonly oauthBaseUrl?: string | undefined;
   readonly commands: readonly CommandSpec[];
+}
+
+/** Slack shows at most 100 characters of a command's usage hint. */
+const USAGE_HINT_MAX = 100;
+
+/**
+ * The usage hint: whole subcommand names in the help order, as many as fit in Slack's 100 characters with room for
+ * a closing "help for all" (never a name cut in the middle).
+ */
+export function usageHint(names: readonly string[]): string {
+  const all = names.join(' | ');
+  if (all.length <= USAGE_HINT_MAX) return all;
+  const tail = ' | … (help for all)';
+  let hint = '';
+  for (const name of names) {
+    const next = hint ? `${hint} | ${name}` : name;
+    if (next.length + tail.length > USAGE_HINT_MAX) break;
+    hint = next;
+  }
+  return `${hint}${tail}`;
 }
 
 /** The manifest as a plain object (JSON-ready). */
@@ -56,7 +89,7 @@ export function buildManifest(options: ManifestOptions): Record<string, unknown>
         withUrl({
           command: options.command,
           description: 'Hugging Face Daily Papers: trending, search, topics and the daily digest',
-          usage_hint: clip(names.join(' | '), 100),
+          usage_hint: usageHint(names),
           should_escape: false,
         }),
       ],

@@ -15,6 +15,7 @@ import {
   type Logger,
   type OutgoingMessage,
   type PlatformContext,
+  type PlatformHttp,
   type PlatformTraits,
   type PostDigestOptions,
 } from '../../src/index.js';
@@ -23,6 +24,7 @@ import { boltLogger } from './bolt-logger.js';
 import { SlackClients } from './clients.js';
 import type { SlackAdapterConfig, SlackAdapterOptions } from './config.js';
 import { CREDENTIAL_ERRORS, slackErrorCode, toPlatformError } from './errors.js';
+import { sendFileToUser } from './files.js';
 import { registerInbound, type Uninstalled } from './inbound.js';
 import { SlackInstallationStore } from './installation-store.js';
 import { ManagerCheck } from './managers.js';
@@ -46,14 +48,23 @@ export class SlackPlatform implements ChatPlatform {
   private server: Server | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
+  /** The bot's HTTP routes, served on this receiver: HTTP mode listening on HTTP_PORT. */
+  private readonly http: PlatformHttp | undefined;
 
-  constructor(config: SlackAdapterConfig, context: Pick<PlatformContext, 'log' | 'state'>, traits: PlatformTraits) {
+  constructor(
+    config: SlackAdapterConfig,
+    context: Pick<PlatformContext, 'log' | 'state' | 'http' | 'metrics'>,
+    traits: PlatformTraits,
+  ) {
     this.config = config;
     this.options = config.options ?? {};
     this.log = context.log;
+    const listensOn = this.options.port ?? this.config.port;
+    this.http =
+      config.transport.kind === 'http' && context.http && context.http.port === listensOn ? context.http : undefined;
     this.traits = traits;
     this.clients = new SlackClients(config, this.log);
-    this.poster = new SlackPoster(this.clients, new SlackPacer(this.options.pacing), this.log);
+    this.poster = new SlackPoster(this.clients, new SlackPacer(this.options.pacing), this.log, context.metrics);
     this.managers = new ManagerCheck({
       managerIds: config.managerIds,
       fetchUser: (token, userId) => this.clients.fetchUser(token, userId),
@@ -68,6 +79,11 @@ export class SlackPlatform implements ChatPlatform {
           })
         : undefined;
     this.clients.installations = this.installations;
+  }
+
+  /** Whether the bot's HTTP routes (health, metrics…) are served by this platform's receiver. */
+  get servesHttp(): boolean {
+    return this.http !== undefined;
   }
 
   /** The port the HTTP receiver listens on (HTTP mode, after start). */
@@ -114,6 +130,24 @@ export class SlackPlatform implements ChatPlatform {
     return this.poster.postDigest(channel, message, options);
   }
 
+  /**
+   * Whether this process could read a workspace's channels back to recover an interrupted digest, as last seen
+   * (undefined: not tried yet): 'ok', or why not (missing_scope…).
+   */
+  historyAccess(teamOrInstallKey: string): { readonly state: string; readonly at: Date } | undefined {
+    return this.poster.historyAccess(teamOrInstallKey);
+  }
+
+  /** What /papers status says about recovering an interrupted digest in a workspace. */
+  recoveryNote(teamId: string): string {
+    const access = this.poster.historyAccess(teamId)?.state;
+    if (access === 'ok')
+      return 'a digest interrupted by a crash or a lost answer is read back from the channel history (channels:history, groups:history) and never posted twice.';
+    if (access)
+      return `the channel history cannot be read here (${access}): a digest interrupted by a crash or a lost answer may post the part that was in flight twice (at most one message per interruption). Reinstall the app with the channels:history and groups:history scopes to close this.`;
+    return 'a digest interrupted by a crash or a lost answer is read back from the channel history before anything is posted again; this needs the channels:history and groups:history scopes (without them, the part in flight may be posted twice).';
+  }
+
   private async startApp(dispatcher: CommandDispatcher): Promise<void> {
     const { auth, transport } = this.config;
     const apiUrl = this.clients.slackApiUrl;
@@ -123,16 +157,26 @@ export class SlackPlatform implements ChatPlatform {
       // default one being patient.
       clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), timeout: 30_000 },
       convoStore: false,
-      customRoutes: [
-        {
-          path: '/healthz',
-          method: ['GET'],
-          handler: (_req, res) => {
-            res.writeHead(200, { 'content-type': 'text/plain' });
-            res.end('ok\n');
-          },
-        },
-      ],
+      customRoutes: this.http
+        ? [
+            // Every GET/HEAD that is not Slack's own (install pages) goes to the bot's routes: /healthz, /readyz,
+            // /metrics… on this one port, rather than a second server.
+            {
+              path: '{/*rest}',
+              method: ['GET', 'HEAD'],
+              handler: (req, res) => void this.http!.handle(req, res),
+            },
+          ]
+        : [
+            {
+              path: '/healthz',
+              method: ['GET'],
+              handler: (_req, res) => {
+                res.writeHead(200, { 'content-type': 'text/plain' });
+                res.end('ok\n');
+              },
+            },
+          ],
     };
     if (auth.kind === 'token') {
       const identity = await this.verifyBotToken(auth.botToken);
@@ -176,6 +220,11 @@ export class SlackPlatform implements ChatPlatform {
       managers: this.managers,
       inFlight: this.inFlight,
       onUninstalled: (context, reason) => this.forgetInstallation(context, reason),
+      recovery: (teamId) => this.recoveryNote(teamId),
+      sendFile: async (botToken, userId, file) => {
+        if (!botToken) throw new Error('no bot token for this workspace');
+        await sendFileToUser(this.clients.clientFor(botToken), userId, file);
+      },
     });
     this.app = app;
     try {
@@ -185,6 +234,7 @@ export class SlackPlatform implements ChatPlatform {
       } else {
         const port = this.options.port ?? this.config.port;
         this.server = (await app.start({ port, ...(this.options.host ? { host: this.options.host } : {}) })) as Server;
+        this.http?.applyTimeouts(this.server);
         this.log.info({ mode: 'http', port: this.port, auth: auth.kind }, 'Slack HTTP receiver listening');
       }
     } catch (err) {

@@ -5,6 +5,8 @@
  */
 import {
   type Block,
+  CARD_LINE_MAX,
+  cardLines,
   clip,
   type NoteBlock,
   type OutgoingMessage,
@@ -165,6 +167,7 @@ export function renderPaper(p: PaperBlock, images = true): SlackBlock[] {
   const authors = shortAuthors(p.authors);
   if (authors) lines.push(mrkdwn(authors, SLACK_BUDGET.paperAuthors));
   if (p.tldr.trim()) lines.push(mrkdwn(p.tldr, SLACK_BUDGET.paperTldr));
+  for (const line of cardLines(p)) lines.push(mrkdwn(line, CARD_LINE_MAX));
   // Each piece is bounded above (title, authors, TL;DR, a URL of at most MAX_LINK_URL), so the text fits 3000.
   const text: SlackText = { type: 'mrkdwn', text: lines.join('\n') };
   const thumbnail = images && p.thumbnailUrl && isWebUrl(p.thumbnailUrl) ? p.thumbnailUrl : undefined;
@@ -186,6 +189,14 @@ export function renderPaper(p: PaperBlock, images = true): SlackBlock[] {
     link(p.pdfUrl, 'PDF'),
   ];
   const elements: SlackText[] = [{ type: 'mrkdwn', text: joinWithin(facts, ' · ', SLACK_LIMITS.contextElementText) }];
+  if (p.reason) {
+    const r = p.reason;
+    const gap = /^[,.;:]/.test(r.after.trim()) ? '' : ' ';
+    elements.push({
+      type: 'mrkdwn',
+      text: `✨ ${mrkdwn(r.before, 60)} _${mrkdwn(r.emphasis, 100)}_${gap}${mrkdwn(r.after, 60)}`,
+    });
+  }
   if (p.topics.length > 0) {
     const names = p.topics.map((t) => clip(t, SLACK_BUDGET.topicName));
     elements.push({ type: 'mrkdwn', text: `Topics: ${mrkdwn(names.join(', '), SLACK_BUDGET.paperTopics)}` });

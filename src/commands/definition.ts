@@ -2,11 +2,16 @@ import type { Logger } from '../logger.js';
 import type { OutgoingMessage } from '../messages/model.js';
 import type { Clock } from '../ports/clock.js';
 import type { ActionInvocation, CommandInvocation, CommandSpec, OptionSpec, OptionValue } from '../ports/commands.js';
+import type { ChannelFeedStore } from '../ports/feeds.js';
 import type { PlatformTraits } from '../ports/platform.js';
+import type { ReadingListStore, VoteStore } from '../ports/reading.js';
 import type { PaperSearch } from '../ports/search.js';
+import type { SimilarPapers } from '../ports/similar.js';
 import type { ChannelStore, ContinuationStore, DeliveryLedger, PaperStore } from '../ports/stores.js';
 import type { DigestService } from '../services/digest-service.js';
 import type { IngestService } from '../services/ingest-service.js';
+import type { RisingService } from '../services/rising-service.js';
+import type { TasteService } from '../services/taste/taste-service.js';
 import type { TrendingService } from '../services/trending-service.js';
 
 export type Args = Readonly<Record<string, OptionValue | undefined>>;
@@ -22,6 +27,18 @@ export interface CoreServices {
   readonly trending: TrendingService;
   readonly ingest: IngestService;
   readonly clock: Clock;
+  /** Channels' private feeds (tokens and posted cards). */
+  readonly channelFeeds: ChannelFeedStore;
+  /** PUBLIC_URL (no trailing slash), where feed links point; undefined when not configured. */
+  readonly publicUrl: string | undefined;
+  /** Reading lists, channel votes and the channel taste model (issue 14). */
+  readonly readingLists: ReadingListStore;
+  readonly votes: VoteStore;
+  readonly taste: TasteService;
+  /** "More like this" (issue 13). */
+  readonly similar: SimilarPapers;
+  /** Rising papers, the week refresh and snapshot retention (issue 13). */
+  readonly rising: RisingService;
 }
 
 export interface CommandContext {
@@ -40,7 +57,13 @@ export interface CommandContext {
  */
 export type CommandOutput =
   | OutgoingMessage
-  | { readonly message: OutgoingMessage; readonly ephemeral?: boolean | undefined; readonly data?: unknown };
+  | {
+      readonly message: OutgoingMessage;
+      readonly ephemeral?: boolean | undefined;
+      readonly data?: unknown;
+      /** Buttons of the pressed message to relabel (see CommandResult.relabel). */
+      readonly relabel?: Readonly<Record<string, string>> | undefined;
+    };
 
 /** One `/papers` subcommand: its spec (data, for adapters) and what it does. */
 export interface CommandDefinition extends CommandSpec {

@@ -2,12 +2,16 @@ import type { Channel, ChannelRef, ChannelSettings } from '../domain/channel.js'
 import { LIMITS } from '../domain/channel.js';
 import { formatDay, isIsoDate, isoWeekOf, isoWeekRange, toIsoDate } from '../domain/days.js';
 import { canonicalTimeZone, nextSlot, parsePostTime, suggestTimeZones, wallClock } from '../domain/schedule.js';
+import { zonesForAbbreviation } from '../domain/zone-abbreviations.js';
 import { UserError } from '../errors.js';
 import type { Block } from '../messages/model.js';
 import { message } from '../messages/plain-text.js';
 import type { CommandInvocation } from '../ports/commands.js';
+import type { ComposedDigest } from '../services/digest-service.js';
+import { MIN_VOTES } from '../services/taste/taste-service.js';
 import { type Args, type CommandDefinition, type CoreServices, publicOption } from './definition.js';
 import { quote } from './parse.js';
+import { learnedDifference } from './taste-status.js';
 
 const SETTINGS = [
   'on',
@@ -20,6 +24,8 @@ const SETTINGS = [
   'mode',
   'weekly',
   'thread',
+  'rising',
+  'ranking',
   'preview',
 ] as const;
 type Setting = (typeof SETTINGS)[number];
@@ -28,7 +34,7 @@ export const digest: CommandDefinition = {
   name: 'digest',
   description: "Turn this channel's daily digest on or off, change its settings, or preview it",
   usage:
-    '/papers digest on|off | time HH:MM | timezone <IANA zone> | days weekdays|daily | size 1-25 | min-upvotes N | mode all|topics | weekly on|off | thread on|off | preview [YYYY-MM-DD | week [YYYY-Www]]',
+    '/papers digest on|off | time HH:MM | timezone <IANA zone> | days weekdays|daily | size 1-25 | min-upvotes N | mode all|topics | weekly on|off | thread on|off | ranking hf|learned | rising on|off | preview [YYYY-MM-DD | week [YYYY-Www]]',
   options: [
     { name: 'setting', type: 'string', description: 'What to change, or preview', required: true, choices: SETTINGS },
     {
@@ -139,7 +145,14 @@ function settingPatch(
       return { postTime: time };
     }
     case 'timezone': {
-      const zone = canonicalTimeZone(need(value, 'timezone', 'Europe/Paris'));
+      const meant = zonesForAbbreviation(need(value, 'timezone', 'Europe/Paris'));
+      if (meant) {
+        throw new UserError(
+          `${quote(value.toUpperCase())} is an abbreviation, not a time zone: it does not say where daylight saving applies (and some name several places). Use an IANA name: ${meant.length > 1 ? `${meant.slice(0, -1).join(', ')} or ${meant.at(-1)}` : meant[0]}.`,
+          { usage: digest.usage },
+        );
+      }
+      const zone = canonicalTimeZone(value);
       if (!zone) {
         const near = suggestTimeZones(value, 3);
         throw new UserError(
@@ -170,6 +183,14 @@ function settingPatch(
       return { weekly: onOff(value, 'weekly') };
     case 'thread':
       return { thread: onOff(value, 'thread') };
+    case 'ranking': {
+      const v = need(value, 'ranking', 'learned').toLowerCase();
+      if (v !== 'hf' && v !== 'learned')
+        throw new UserError(`digest ranking is hf or learned, not ${quote(value)}.`, { usage: digest.usage });
+      return { ranking: v };
+    }
+    case 'rising':
+      return { digestRising: onOff(value, 'rising') };
   }
 }
 
@@ -209,6 +230,14 @@ function confirmation(setting: Exclude<Setting, 'preview'>, c: Channel, now: Dat
       return c.thread
         ? 'Digest papers go in a thread under a header message.'
         : 'Digest papers post directly in the channel.';
+    case 'ranking':
+      return c.ranking === 'learned'
+        ? `The digest blends Hugging Face upvotes with what this channel votes for (from ${MIN_VOTES} votes on; until then by upvotes).`
+        : 'The digest ranks papers by Hugging Face upvotes.';
+    case 'rising':
+      return c.digestRising
+        ? 'The digest ends with a “Rising” section: up to 3 papers gaining upvotes fastest that it does not already list.'
+        : 'No “Rising” section in the digest.';
   }
 }
 
@@ -265,5 +294,40 @@ async function preview(channelRef: ChannelRef, services: CoreServices, now: Date
   }
   const composed = await services.digests.composeDaily(channel, period);
   if (!composed.ok) return message([intro, { type: 'text', text: `Nothing would be posted: ${composed.reason}.` }]);
-  return message([intro, ...composed.digest.message.blocks]);
+  const difference = await learnedPreview(services, channel, period, composed.digest);
+  return message([intro, ...difference, ...composed.digest.message.blocks]);
+}
+
+/** With `ranking learned`: how the preview differs from the same digest ranked by upvotes. */
+async function learnedPreview(
+  services: CoreServices,
+  channel: Channel,
+  period: string,
+  learned: ComposedDigest,
+): Promise<Block[]> {
+  if (channel.ranking !== 'learned') return [];
+  const hf = await services.digests.composeDaily({ ...channel, ranking: 'hf' }, period);
+  const ids = (m: ComposedDigest) => m.message.blocks.flatMap((b) => (b.type === 'paper' && b.position ? [b.id] : []));
+  const titles = new Map(
+    [...learned.message.blocks, ...(hf.ok ? hf.digest.message.blocks : [])].flatMap((b) =>
+      b.type === 'paper' ? [[b.id, b.title] as const] : [],
+    ),
+  );
+  if (!hf.ok) return [];
+  if (
+    !learned.message.blocks.some((b) => b.type === 'paper' && b.reason) &&
+    ids(learned).join() === ids(hf.digest).join()
+  ) {
+    const { votes } = await services.taste.taste(channel);
+    if (votes < MIN_VOTES) {
+      return [
+        {
+          type: 'note',
+          tone: 'info',
+          text: `Ranking learned: this channel has ${votes} vote${votes === 1 ? '' : 's'}; the learned ranking starts at ${MIN_VOTES}, so this is the hf order.`,
+        },
+      ];
+    }
+  }
+  return learnedDifference(ids(learned), ids(hf.digest), titles);
 }

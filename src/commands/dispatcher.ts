@@ -11,6 +11,7 @@ import type {
   CommandInvocation,
   CommandResult,
 } from '../ports/commands.js';
+import { type Metrics, noMetrics } from '../ports/metrics.js';
 import type { PlatformTraits } from '../ports/platform.js';
 import { autocompleteOption } from './autocomplete.js';
 import type { Args, CommandContext, CommandOutput, CoreServices } from './definition.js';
@@ -32,6 +33,8 @@ export interface DispatcherDeps {
   /** What each platform declared about itself (who may manage a channel, how long buttons live). */
   readonly traits: (platform: PlatformName) => PlatformTraits;
   readonly log: Logger;
+  /** Counts and times every command by name and outcome. */
+  readonly metrics?: Metrics | undefined;
 }
 
 /**
@@ -40,6 +43,9 @@ export interface DispatcherDeps {
  */
 export function createDispatcher(deps: DispatcherDeps): CommandDispatcher {
   const { registry, services, log } = deps;
+  const metrics = deps.metrics ?? noMetrics;
+  // Metric labels: a registered command's name, never what the user typed (that would make a series per typo).
+  const metricName = (command: string) => (command === 'action' || registry.get(command) ? command : 'unknown');
   const run = async (
     context: { platform: PlatformName; command: string; userId: string; channel: string },
     work: () => Promise<{ output: CommandOutput; args: Args }>,
@@ -55,12 +61,15 @@ export function createDispatcher(deps: DispatcherDeps): CommandDispatcher {
               ephemeral: output.ephemeral ?? args.public !== true,
               ok: true,
               ...(output.data !== undefined ? { data: output.data } : {}),
+              ...(output.relabel ? { relabel: output.relabel } : {}),
             };
       log.debug({ ...context, ms: Math.round(performance.now() - started) }, 'command answered');
+      metrics.commandHandled(metricName(context.command), 'ok', (performance.now() - started) / 1000);
       return result;
     } catch (err) {
       if (err instanceof UserError) {
         log.debug({ ...context, code: err.code, reason: err.message }, 'command refused');
+        metrics.commandHandled(metricName(context.command), 'refused', (performance.now() - started) / 1000);
         const blocks: Block[] = [{ type: 'note', tone: 'warning', text: err.message }];
         if (err.usage) blocks.push({ type: 'text', text: `Usage: ${err.usage}` });
         return {
@@ -71,6 +80,7 @@ export function createDispatcher(deps: DispatcherDeps): CommandDispatcher {
         };
       }
       log.error({ err, ...context }, 'command failed');
+      metrics.commandHandled(metricName(context.command), 'error', (performance.now() - started) / 1000);
       return {
         message: message([{ type: 'note', tone: 'error', text: GENERIC_FAILURE }]),
         ephemeral: true,

@@ -36,7 +36,8 @@ export function helpCommand(all: () => readonly CommandDefinition[]): CommandDef
           { type: 'text', text: [def.description, '', `Usage: ${def.usage}`, ...options].join('\n') },
         ]);
       }
-      const lines = all().map((d) => `${d.usage}\n    ${d.description}`);
+      // One line a command, so the overview fits one Discord message (2,000 characters); help <command> has the usage.
+      const lines = all().map((d) => `/papers ${d.name} — ${d.description}`);
       return message([
         { type: 'heading', text: 'PaperPulse: Hugging Face Daily Papers in this channel' },
         { type: 'text', text: lines.join('\n') },

@@ -42,7 +42,9 @@ export function parseArgs(
 }
 
 function article(option: OptionSpec): string {
-  return option.type === 'integer' ? `a number for ${option.name}` : `a ${option.name.replace(/-/g, ' ')}`;
+  if (option.type === 'integer') return `a number for ${option.name}`;
+  const noun = option.name.replace(/-/g, ' ');
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 function usageError(def: CommandSpec, message: string): UserError {

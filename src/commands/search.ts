@@ -32,7 +32,7 @@ interface SearchPageState {
 export const search: CommandDefinition = {
   name: 'search',
   description: 'Search the paper archive: phrases, OR, -exclusion, since:, min-upvotes:, has:code',
-  usage: `/papers search <query> [since:YYYY-MM-DD] [min-upvotes:N] [has:code] [public]`,
+  usage: `/papers search <query> [since:YYYY-MM-DD] [min-upvotes:N] [has:code] [author:"Name"] [org:name] [public]`,
   options: [
     {
       name: 'query',
@@ -103,7 +103,8 @@ async function searchPage(
     blocks.push(paperCard(hit.paper, { position: state.offset + i + 1 }));
   });
   let actions: { type: 'button'; id: string; label: string; role: 'more' }[] = [];
-  if (result.hasMore) {
+  // A platform without buttons (feeds, MCP: buttonTtlMs 0) gets no "More", and nothing is stored for one.
+  if (result.hasMore && platform.buttonTtlMs > 0) {
     const next: SearchPageState = { ...state, offset: state.offset + result.hits.length };
     const id = await services.continuations.create(channel, next, new Date(now.getTime() + platform.buttonTtlMs));
     actions = [{ type: 'button', id: `${MORE_PREFIX}${id}`, label: 'More', role: 'more' }];

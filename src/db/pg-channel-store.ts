@@ -45,6 +45,8 @@ export class PgChannelStore implements ChannelStore {
     const set: Partial<typeof channels.$inferInsert> = { ...settings, updatedAt: now };
     if (settings.digestEnabled === true) set.digestEnabledAt = now;
     if (clearPause) Object.assign(set, { pausedAt: null, pauseReason: null, consecutiveFailures: 0 });
+    // A setting changed by a command is valid: a problem recorded with the old settings is checked again.
+    if (Object.keys(settings).length > 0) Object.assign(set, { digestProblem: null, digestProblemAt: null });
     const [row] = await this.database.db
       .insert(channels)
       .values({ platform: ref.platform, address: ref.address, ...set })
@@ -94,6 +96,19 @@ export class PgChannelStore implements ChannelStore {
     await this.database.db.delete(topics).where(eq(topics.id, topicId));
   }
 
+  /**
+   * Records (or, with null, clears) why the channel's digest cannot be scheduled or composed. True when this changed
+   * the stored reason: the caller logs only then, so a bad row is logged once, not on every tick of every process.
+   */
+  async setDigestProblem(pk: number, problem: string | null, now: Date): Promise<boolean> {
+    const rows = await this.database.db
+      .update(channels)
+      .set({ digestProblem: problem, digestProblemAt: problem === null ? null : now })
+      .where(and(eq(channels.id, pk), sql`${channels.digestProblem} is distinct from ${problem}`))
+      .returning({ id: channels.id });
+    return rows.length === 1;
+  }
+
   /** Records a permanent delivery failure; pauses the digest at `pauseAfter` in a row. Returns the new count. */
   async recordPermanentFailure(pk: number, reason: string, now: Date, pauseAfter: number): Promise<number> {
     const [row] = await this.database.db
@@ -125,8 +140,11 @@ function toChannel(row: ChannelRow): Channel {
     mode: row.mode === 'topics' ? 'topics' : 'all',
     weekly: row.weekly,
     thread: row.thread,
+    ranking: row.ranking === 'learned' ? 'learned' : 'hf',
+    digestRising: row.digestRising,
     consecutiveFailures: row.consecutiveFailures,
     pausedAt: row.pausedAt,
     pauseReason: row.pauseReason,
+    digestProblem: row.digestProblem,
   };
 }

@@ -147,6 +147,18 @@ export class PgDeliveryLedger implements DeliveryLedger {
     return rows.length === 1;
   }
 
+  /**
+   * Renews one delivery's lease before a part is posted, so a slow holder keeps its claim and a holder whose claim
+   * was taken over learns it before posting anything more. False when the claim was lost.
+   */
+  async renewLease(d: HeldDelivery, leaseUntil: Date): Promise<boolean> {
+    const rows = await this.database.query(
+      `update deliveries set lease_until = $1::timestamptz where id = $2::int and claim_token = $3 returning id`,
+      [leaseUntil.toISOString(), d.id, d.token],
+    );
+    return rows.length === 1;
+  }
+
   /** Extends the leases of deliveries still being worked on (one statement for all of them). */
   async extendLeases(held: readonly HeldDelivery[], leaseUntil: Date): Promise<void> {
     if (held.length === 0) return;
@@ -267,16 +279,19 @@ type HeldRow = Pick<
   | 'message'
   | 'paperIds'
   | 'messageIds'
+  | 'createdAt'
 >;
 
 /** The raw-SQL RETURNING list for a HeldRow: snake_case columns under Drizzle's names. */
 const RETURNING =
   'id, channel_pk as "channelPk", kind, period, claim_token as "claimToken", slot_at as "slotAt", status, attempts, ' +
-  'message, paper_ids as "paperIds", message_ids as "messageIds"';
+  'message, paper_ids as "paperIds", message_ids as "messageIds", created_at as "createdAt"';
 
 /** A HeldRow from raw SQL: PGlite may return timestamps as strings. */
-function fromRaw(row: Omit<HeldRow, 'slotAt'> & { slotAt: string | Date }): HeldDelivery {
-  return toHeld({ ...row, slotAt: new Date(row.slotAt) });
+function fromRaw(
+  row: Omit<HeldRow, 'slotAt' | 'createdAt'> & { slotAt: string | Date; createdAt: string | Date },
+): HeldDelivery {
+  return toHeld({ ...row, slotAt: new Date(row.slotAt), createdAt: new Date(row.createdAt) });
 }
 
 function toHeld(row: HeldRow): HeldDelivery {
@@ -292,6 +307,7 @@ function toHeld(row: HeldRow): HeldDelivery {
     message: (row.message as OutgoingMessage | null) ?? null,
     paperIds: row.paperIds,
     messageIds: row.messageIds,
+    createdAt: row.createdAt,
   };
 }
 

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Paper } from '../domain/paper.js';
 import type { PaperSearch, SearchMode, SearchPage, SearchResult } from '../ports/search.js';
-import type { SearchQuery } from '../search/query.js';
+import { hasFacets, parseSearchQuery, type SearchQuery } from '../search/query.js';
 import { CANDIDATES, LABEL_WEIGHTS, RECENCY_DAYS, WEIGHTS } from '../search/ranking.js';
 import type { Database } from './client.js';
 import { textArray, toPaper } from './pg-paper-store.js';
@@ -28,7 +28,7 @@ function bandRange(band: Band): SQL {
 }
 
 const SELECT_PAPER = sql.raw(
-  'p.id, p.title, p.abstract, p.authors, p.published_at as "publishedAt", p.ai_summary as "aiSummary", p.ai_keywords as "aiKeywords", p.github_repo as "githubRepo", p.github_stars as "githubStars", p.project_page as "projectPage", p.organization, p.thumbnail, p.num_comments as "numComments", p.upvotes',
+  'p.id, p.title, p.abstract, p.authors, p.published_at as "publishedAt", p.ai_summary as "aiSummary", p.ai_keywords as "aiKeywords", p.github_repo as "githubRepo", p.github_stars as "githubStars", p.project_page as "projectPage", p.organization, p.org_handle as "organizationHandle", p.submitter, p.thumbnail, p.num_comments as "numComments", p.upvotes',
 );
 
 type Row = Record<string, unknown> & { score: number };
@@ -85,6 +85,8 @@ export class PgPaperSearch implements PaperSearch {
 
   /** True when the text is a query the full-text engine can match on: at least one positive, non-stop word. */
   async isSearchable(text: string): Promise<boolean> {
+    const parsed = tryParse(text);
+    if (parsed && hasFacets(parsed)) return true;
     const [row] = await this.database.rows<{ tree: string }>(
       sql`select querytree(websearch_to_tsquery('english', pp_unaccent(${text}))) as tree`,
     );
@@ -94,11 +96,27 @@ export class PgPaperSearch implements PaperSearch {
   async matchingQueries(queries: readonly string[], paperIds: readonly string[]): Promise<Map<string, number[]>> {
     const result = new Map<string, number[]>();
     if (queries.length === 0 || paperIds.length === 0) return result;
+    // A topic with author: / org: matches on its text (without the facets) and its facets together.
+    const texts = queries.map((query) => {
+      const parsed = tryParse(query);
+      return parsed && hasFacets(parsed) ? parsed.text : query;
+    });
+    const facets = queries.map((query) => {
+      const parsed = tryParse(query);
+      return parsed ? facetQuery(parsed) : undefined;
+    });
+    const facetRows = facets.some((f) => f !== undefined)
+      ? sql`left join (values ${sql.join(
+          facets.flatMap((f, i) => (f ? [sql`(${i + 1}::bigint, ${f})`] : [])),
+          sql`, `,
+        )}) as f(n, tsq) on f.n = q.n`
+      : sql`left join (select null::bigint as n, null::tsquery as tsq) as f on false`;
     const rows = await this.database.rows<{ id: string; matched: number[] }>(sql`
       select p.id, array_agg((q.n - 1)::int order by q.n) as matched
-      from papers p, unnest(${textArray(queries)}::text[]) with ordinality as q(query, n)
+      from papers p, unnest(${textArray(texts)}::text[]) with ordinality as q(query, n)
+      ${facetRows}
       where p.id = any(${textArray(paperIds)}::text[])
-        and p.search @@ websearch_to_tsquery('english', pp_unaccent(q.query))
+        and p.search @@ (websearch_to_tsquery('english', pp_unaccent(q.query)) && coalesce(f.tsq, ''::tsquery))
       group by p.id`);
     for (const row of rows) result.set(row.id, row.matched.map(Number));
     return result;
@@ -252,7 +270,16 @@ function escapeRegExp(text: string): string {
 }
 
 function hasFilters(q: SearchQuery): boolean {
-  return q.since !== undefined || q.minUpvotes !== undefined || q.hasCode;
+  return q.since !== undefined || q.minUpvotes !== undefined || q.hasCode || hasFacets(q);
+}
+
+/**
+ * The `author:` / `org:` filters as a tsquery over the facet lexemes of the same search column (migration 0010), or
+ * undefined when the query has none.
+ */
+export function facetQuery(q: Pick<SearchQuery, 'authors' | 'orgs'>): SQL | undefined {
+  if (!hasFacets(q as SearchQuery)) return undefined;
+  return sql`pp_facet_tsquery(${textArray(q.authors ?? [])}::text[], ${textArray(q.orgs ?? [])}::text[])`;
 }
 
 /** `and …` clauses for the query's filters; columns are unqualified, so this works with or without alias `p`. */
@@ -261,6 +288,8 @@ function filters(q: SearchQuery, exclude: readonly string[]): SQL {
   if (q.since) parts.push(sql`and published_at >= ${q.since}::date`);
   if (q.minUpvotes !== undefined) parts.push(sql`and upvotes >= ${q.minUpvotes}`);
   if (q.hasCode) parts.push(sql`and github_repo is not null`);
+  const facets = facetQuery(q);
+  if (facets) parts.push(sql`and search @@ ${facets}`);
   if (exclude.length > 0) {
     parts.push(
       sql`and id not in (${sql.join(
@@ -270,4 +299,13 @@ function filters(q: SearchQuery, exclude: readonly string[]): SQL {
     );
   }
   return sql.join(parts, sql` `);
+}
+
+/** The parsed query, or undefined when it does not parse (a topic stored before a filter's rules changed). */
+function tryParse(text: string): SearchQuery | undefined {
+  try {
+    return parseSearchQuery(text);
+  } catch {
+    return undefined;
+  }
 }

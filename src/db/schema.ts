@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  check,
   customType,
   date,
   doublePrecision,
@@ -17,6 +18,7 @@ import {
   pgTable,
   primaryKey,
   serial,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -68,8 +70,12 @@ export const papers = pgTable(
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(to_tsvector('english'::regconfig, pp_unaccent(coalesce(title, ''))), 'A') || setweight(to_tsvector('english'::regconfig, 'the ' || pp_unaccent(pp_join_words(ai_keywords))), 'B') || setweight(to_tsvector('english'::regconfig, 'the ' || pp_unaccent(coalesce(ai_summary, ''))), 'C') || setweight(to_tsvector('english'::regconfig, 'the ' || pp_unaccent(coalesce(abstract, ''))), 'D')`,
+        sql`setweight(to_tsvector('english'::regconfig, pp_unaccent(coalesce(title, ''))), 'A') || setweight(to_tsvector('english'::regconfig, 'the ' || pp_unaccent(pp_join_words(ai_keywords))), 'B') || setweight(to_tsvector('english'::regconfig, 'the ' || pp_unaccent(coalesce(ai_summary, ''))), 'C') || setweight(to_tsvector('english'::regconfig, 'the ' || pp_unaccent(coalesce(abstract, ''))), 'D') || array_to_tsvector(pp_facet_lexemes(authors, organization, org_handle))`,
       ),
+    /** Organization handle on Hugging Face (HF `organization.name`), for `org:` (migration 0010). */
+    orgHandle: text('org_handle'),
+    /** Hugging Face username of whoever last put the paper on a list (shown on cards). */
+    submitter: text('submitter'),
   },
   (t) => [
     // fastupdate on (the pending list): with it off, every insert updated ~200 posting lists and imports ran 4×
@@ -125,7 +131,10 @@ export const paperMetrics = pgTable(
     numComments: integer('num_comments').notNull(),
     githubStars: integer('github_stars'),
   },
-  (t) => [index('paper_metrics_paper_time').on(t.paperId, t.capturedAt)],
+  (t) => [
+    index('paper_metrics_paper_time').on(t.paperId, t.capturedAt),
+    index('paper_metrics_captured_at').on(t.capturedAt),
+  ],
 );
 
 /** One row per ingest of one list (a date, or an import file). Backfill resumes from these. */
@@ -181,16 +190,26 @@ export const channels = pgTable(
     weekly: boolean('weekly').notNull().default(false),
     /** Post a header message and the papers in a thread under it. */
     thread: boolean('thread').notNull().default(false),
+    /** The digest's ranking: 'hf' (upvotes) or 'learned' (blended with the channel's taste model, migration 0011). */
+    ranking: text('ranking').notNull().default('hf'),
+    /** The digest's "Rising" section (migration 0010). */
+    digestRising: boolean('digest_rising').notNull().default(false),
     /** Permanent delivery failures in a row; 3 pause the digest. */
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
     pausedAt: timestamptz('paused_at'),
     pauseReason: text('pause_reason'),
+    /** Why the stored settings cannot be scheduled or composed (bad time zone, time, topic, message); null when fine. */
+    digestProblem: text('digest_problem'),
+    digestProblemAt: timestamptz('digest_problem_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    /** The secret of the channel's private feed URL (/feeds/channel/<token>.atom); replaced to revoke it. */
+    feedToken: text('feed_token'),
   },
   (t) => [
     uniqueIndex('channels_platform_address').on(t.platform, t.address),
     index('channels_digest_enabled').on(t.digestEnabled),
+    uniqueIndex('channels_feed_token').on(t.feedToken),
   ],
 );
 
@@ -247,6 +266,8 @@ export const deliveries = pgTable(
     uniqueIndex('deliveries_channel_kind_period').on(t.channelPk, t.kind, t.period),
     // Only the deliveries in progress: what takeOver scans, however many sent rows the ledger holds.
     index('deliveries_active').on(t.id).where(sql`status in ('claimed', 'posting', 'retry')`),
+    // A channel's feed: its sent digests, newest first.
+    index('deliveries_channel_sent').on(t.channelPk, t.sentAt.desc().nullsLast()).where(sql`status = 'sent'`),
   ],
 );
 
@@ -293,3 +314,49 @@ export const platformState = pgTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.key] })],
 );
+
+/** A chat user's reading list (`userKey` = `platform:user id`); `channelKey` is where the paper was saved. */
+export const savedPapers = pgTable(
+  'saved_papers',
+  {
+    userKey: text('user_key').notNull(),
+    paperId: text('paper_id')
+      .notNull()
+      .references(() => papers.id, { onDelete: 'cascade' }),
+    channelKey: text('channel_key'),
+    savedAt: timestamptz('saved_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userKey, t.paperId] }),
+    index('saved_papers_user_saved_at').on(t.userKey, t.savedAt.desc()),
+    index('saved_papers_channel').on(t.channelKey),
+  ],
+);
+
+/** A channel member's vote on a paper: one per user per paper per channel, 1 (up) or -1 (down), changeable. */
+export const paperVotes = pgTable(
+  'paper_votes',
+  {
+    channelPk: integer('channel_pk')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    paperId: text('paper_id')
+      .notNull()
+      .references(() => papers.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    vote: smallint('vote').notNull(),
+    votedAt: timestamptz('voted_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channelPk, t.paperId, t.userId] }),
+    check('paper_votes_vote_check', sql`${t.vote} in (-1, 1)`),
+  ],
+);
+/**
+ * Document frequency of each text lexeme of `papers.search` (facet lexemes left out), kept by statement triggers
+ * on papers (migration 0010); term '' holds the number of papers. Read by "similar papers" for idf.
+ */
+export const termDf = pgTable('term_df', {
+  term: text('term').primaryKey(),
+  df: integer('df').notNull(),
+});

@@ -29,6 +29,9 @@ export function parseChannelKey(key: string): ChannelRef | undefined {
 
 export type DigestMode = 'all' | 'topics';
 
+/** How a digest ranks papers: Hugging Face upvotes, or blended with the channel's learned taste (votes, saves). */
+export type RankingSetting = 'hf' | 'learned';
+
 /** A channel's digest settings: every one is changed from chat with `/papers digest <setting> <value>`. */
 export interface ChannelSettings {
   readonly digestEnabled: boolean;
@@ -44,6 +47,10 @@ export interface ChannelSettings {
   readonly weekly: boolean;
   /** Papers in a thread under a header message. */
   readonly thread: boolean;
+  /** `hf` (default) or `learned`: see src/services/taste/. */
+  readonly ranking: RankingSetting;
+  /** A "Rising" section: up to 3 papers gaining upvotes fastest, not already in the digest (issue 13). */
+  readonly digestRising?: boolean | undefined;
 }
 
 export const DEFAULT_SETTINGS: ChannelSettings = {
@@ -56,6 +63,8 @@ export const DEFAULT_SETTINGS: ChannelSettings = {
   mode: 'all',
   weekly: false,
   thread: false,
+  ranking: 'hf',
+  digestRising: false,
 };
 
 export const LIMITS = {
@@ -73,6 +82,11 @@ export interface Channel extends ChannelRef, ChannelSettings {
   readonly consecutiveFailures: number;
   readonly pausedAt: Date | null;
   readonly pauseReason: string | null;
+  /**
+   * Why this channel's stored settings cannot be scheduled or its digest composed (a time zone or time that is not
+   * valid, a topic that cannot be read): the delivery service skips it until fixed. Null when fine.
+   */
+  readonly digestProblem?: string | null | undefined;
 }
 
 export interface Topic {

@@ -13,6 +13,10 @@ export interface Paper {
   readonly githubStars: number | null;
   readonly projectPage: string | null;
   readonly organization: string | null;
+  /** The organization's Hugging Face handle (`org:` matches it as well as the display name). */
+  readonly organizationHandle?: string | null | undefined;
+  /** Hugging Face username of whoever put the paper on Daily Papers (the latest list it is on). */
+  readonly submitter?: string | null | undefined;
   readonly thumbnail: string | null;
   readonly numComments: number;
   readonly upvotes: number;

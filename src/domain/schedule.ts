@@ -71,6 +71,21 @@ export function zonedTime(date: string, time: string, timeZone: string): Date {
   return new Date(Math.max(before, after));
 }
 
+/**
+ * Why these stored settings cannot be scheduled (a time zone this runtime does not know, a time that is not HH:MM
+ * on a 24-hour clock, an unknown days setting), or undefined when they can. The commands never store such values;
+ * a row edited by hand or by an older version may hold them, and one such row must not stop the others.
+ */
+export function scheduleProblem(settings: ScheduleSettings): string | undefined {
+  if (typeof settings.timezone !== 'string' || canonicalTimeZone(settings.timezone) === undefined)
+    return `the stored time zone "${String(settings.timezone).slice(0, 64)}" is not a known IANA time zone`;
+  if (typeof settings.postTime !== 'string' || parsePostTime(settings.postTime) !== settings.postTime)
+    return `the stored posting time "${String(settings.postTime).slice(0, 16)}" is not a 24-hour time like 09:00`;
+  if (settings.days !== 'weekdays' && settings.days !== 'daily')
+    return `the stored days setting "${String(settings.days).slice(0, 16)}" is neither weekdays nor daily`;
+  return undefined;
+}
+
 /** Whether a digest posts on this local date. */
 export function postsOn(localDate: string, days: DaysSetting): boolean {
   return days === 'daily' || isoWeekday(localDate) <= 5;

@@ -1,6 +1,6 @@
 import { BotError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ListSelector, PaperSource } from '../ports/paper-source.js';
+import { type ListSelector, type PaperSource, SourceUnreachable } from '../ports/paper-source.js';
 
 export interface HfClientOptions {
   /** Site base, e.g. https://huggingface.co (tests: a local server). */
@@ -99,6 +99,9 @@ export class HfClient implements PaperSource {
         });
       } catch (err) {
         lastProblem = networkProblem(err, this.timeoutMs);
+        if (UNREACHABLE.has(lastProblem)) {
+          throw new SourceUnreachable(this.baseUrl, lastProblem, { cause: err });
+        }
         failures++;
         if (failures >= this.maxAttempts) break;
         await this.backoff(failures, path, lastProblem);
@@ -130,7 +133,18 @@ export class HfClient implements PaperSource {
         await this.backoff(failures, path, lastProblem);
         continue;
       }
-      const text = await response.text();
+      let text: string;
+      try {
+        // The body read is part of the attempt: a body that stalls (the timeout covers it) or a connection reset
+        // in the middle of it is retried like a failed request.
+        text = await response.text();
+      } catch (err) {
+        lastProblem = bodyProblem(err, this.timeoutMs);
+        failures++;
+        if (failures >= this.maxAttempts) break;
+        await this.backoff(failures, path, lastProblem);
+        continue;
+      }
       if (response.status === 404 && options.notFoundIsUndefined) return undefined;
       if (!response.ok) {
         throw new BotError(
@@ -160,7 +174,8 @@ export class HfClient implements PaperSource {
 
   private async backoff(attempt: number, path: string, problem: string): Promise<void> {
     const delay = this.backoffDelay(attempt);
-    this.log.warn({ path, problem, attempt, delayMs: delay }, 'Hugging Face request failed; retrying');
+    // debug: the final failure is what callers report (one line), not each retry before it.
+    this.log.debug({ path, problem, attempt, delayMs: delay }, 'Hugging Face request failed; retrying');
     await this.sleep(delay);
   }
 }
@@ -181,6 +196,18 @@ export function rateLimitWaitMs(headers: Headers, now = Date.now()): number | un
   const reset = rateLimit ? /(?:^|[;,\s])(?:t|reset)=(\d+(?:\.\d+)?)/.exec(rateLimit) : null;
   if (reset) return Number(reset[1]) * 1000;
   return undefined;
+}
+
+/**
+ * Network failures that mean "no network" or "nothing there" rather than a hiccup: DNS cannot resolve the host,
+ * the connection is refused, there is no route, or fetch refuses the port outright.
+ */
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'bad port']);
+/** What went wrong while the response body was read, for the log and the final error. */
+function bodyProblem(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+    return `the response body stalled after ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`;
+  return `the connection broke while the response body was read (${networkProblem(err, timeoutMs)})`;
 }
 
 function networkProblem(err: unknown, timeoutMs: number): string {

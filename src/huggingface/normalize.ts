@@ -14,6 +14,41 @@ export interface ParsedBatch {
   readonly rejected: RejectedRecord[];
 }
 
+/**
+ * Bounds on what one record may store, far above any real paper (titles ~100 characters, abstracts ~2,000), so one
+ * oversized or hostile record can never fail its batch: Postgres refuses a tsvector over 1 MB ("string is too long
+ * for tsvector"), and the search vector is generated from the title, keywords, AI summary and abstract.
+ */
+export const RECORD_LIMITS = {
+  title: 1_000,
+  abstract: 20_000,
+  aiSummary: 10_000,
+  keyword: 100,
+  keywords: 50,
+  authorName: 200,
+  authors: 2_000,
+  /** Any string inside the stored raw JSON, and any array in it. */
+  rawString: 20_000,
+  rawArray: 2_000,
+} as const;
+
+/** A string cut to `max` characters (never in the middle of a surrogate pair). */
+function bound(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return text.slice(0, cut);
+}
+
+/** The raw record with every long string and long array cut (what is stored in `papers.raw`). */
+export function boundedRaw(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return bound(value, RECORD_LIMITS.rawString);
+  if (depth > 20 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.slice(0, RECORD_LIMITS.rawArray).map((v) => boundedRaw(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = boundedRaw(v, depth + 1);
+  return out;
+}
+
 /** Joins hard-wrapped lines: every run of whitespace, newlines included, becomes one space. */
 export function normalizeTitle(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -83,27 +118,34 @@ function toRecord(
   outer: { numComments?: number | undefined; thumbnail?: string | undefined; organization?: HfPaper['organization'] },
 ): PaperRecord {
   const authors = paper.authors
+    .slice(0, RECORD_LIMITS.authors)
     .map((a) => (typeof a === 'string' ? a : a.name))
-    .map((name) => name.replace(/\s+/g, ' ').trim())
+    .map((name) => bound(name.replace(/\s+/g, ' ').trim(), RECORD_LIMITS.authorName))
     .filter((name) => name.length > 0);
   const org = outer.organization ?? paper.organization;
-  const keywords = paper.ai_keywords?.map((k) => k.trim()).filter((k) => k.length > 0);
+  const keywords = paper.ai_keywords
+    ?.slice(0, RECORD_LIMITS.keywords)
+    .map((k) => bound(k.trim(), RECORD_LIMITS.keyword))
+    .filter((k) => k.length > 0);
   return {
     id: paper.id,
-    title: normalizeTitle(paper.title),
-    abstract: normalizeAbstract(paper.summary),
+    title: bound(normalizeTitle(paper.title), RECORD_LIMITS.title),
+    abstract: bound(normalizeAbstract(paper.summary), RECORD_LIMITS.abstract),
     authors,
     publishedAt: paper.publishedAt ?? null,
-    aiSummary: nonEmpty(paper.ai_summary ? normalizeAbstract(paper.ai_summary) : undefined),
+    aiSummary: nonEmpty(
+      paper.ai_summary ? bound(normalizeAbstract(paper.ai_summary), RECORD_LIMITS.aiSummary) : undefined,
+    ),
     aiKeywords: keywords && keywords.length > 0 ? keywords : null,
     githubRepo: nonEmpty(paper.githubRepo),
     githubStars: paper.githubStars ?? null,
     projectPage: nonEmpty(paper.projectPage),
     organization: nonEmpty(org?.fullname) ?? nonEmpty(org?.name),
+    organizationHandle: nonEmpty(org?.name),
     thumbnail: nonEmpty(outer.thumbnail),
     numComments: outer.numComments ?? 0,
     upvotes: paper.upvotes,
-    raw,
+    raw: boundedRaw(raw),
   };
 }
 

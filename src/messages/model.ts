@@ -8,6 +8,16 @@ export interface OutgoingMessage {
   readonly blocks: readonly Block[];
   /** Buttons under the message (e.g. "More" on a search page). */
   readonly actions?: readonly Action[] | undefined;
+  /** A file that goes with the answer (a BibTeX export): attached where the platform can, else shown or written. */
+  readonly file?: OutgoingFile | undefined;
+}
+
+export interface OutgoingFile {
+  /** `papers.bib` */
+  readonly name: string;
+  readonly content: string;
+  /** `application/x-bibtex` */
+  readonly mimeType: string;
 }
 
 export type Block = HeadingBlock | TextBlock | NoteBlock | PaperBlock | DividerBlock;
@@ -40,6 +50,10 @@ export interface DividerBlock {
  * links, arXiv and PDF links, thumbnail, the topics it matches. Semantic fields, not markup: each renderer decides
  * bold, links and truncation.
  */
+/** The most extra lines a card shows, and the length each is cut to. */
+export const CARD_LINES_MAX = 3;
+export const CARD_LINE_MAX = 200;
+
 export interface PaperBlock {
   readonly type: 'paper';
   readonly id: string;
@@ -64,10 +78,20 @@ export interface PaperBlock {
   /** arXiv publication date, YYYY-MM-DD. */
   readonly published?: string | undefined;
   /**
+   * Short extra lines under the authors (organization and submitter, a rising gain, the terms shared with another
+   * paper): at most CARD_LINES_MAX, each cut to CARD_LINE_MAX characters by the renderers.
+   */
+  readonly lines?: readonly string[] | undefined;
+  /**
    * Buttons that belong to this paper (Save, Similar, votes…): rendered with the card where the platform can, and
    * as the typed command (`Action.command`) where it cannot (the console).
    */
   readonly actions?: readonly Action[] | undefined;
+  /**
+   * Why a learned digest picked this paper, as one short line: `before` + `emphasis` (italic where the platform can)
+   * + `after`, e.g. "like papers on *sparse autoencoders* this channel upvoted". Plain text, escaped by renderers.
+   */
+  readonly reason?: { readonly before: string; readonly emphasis: string; readonly after: string } | undefined;
 }
 
 /** A button. `id` is opaque: the adapter hands it back to the dispatcher when the button is pressed. */

@@ -1,5 +1,6 @@
 import { shortAuthors } from '../domain/paper.js';
 import type { Action, Block, OutgoingMessage, PaperBlock } from './model.js';
+import { CARD_LINE_MAX, CARD_LINES_MAX } from './model.js';
 
 /**
  * How the plain-text rendering marks things up. Every style defaults to the text itself; the console and the CLI
@@ -67,10 +68,21 @@ function paperText(p: PaperBlock, style: TextStyle): string {
   return [
     style.title(`${p.position !== undefined ? `${p.position}. ` : ''}${p.title}`),
     ...(authors ? [`   ${authors}`] : []),
+    ...cardLines(p).map((line) => `   ${line}`),
     `   ${facts.join(' · ')}`,
     ...(p.tldr ? [`   TL;DR: ${p.tldr}`] : []),
     style.dim(`   ${p.url} · arXiv ${p.arxivUrl} · PDF ${p.pdfUrl}`),
     ...(p.topics.length ? [`   Topics: ${p.topics.join(', ')}`] : []),
+    ...(p.reason ? [`   ✨ ${p.reason.before}*${p.reason.emphasis}*${p.reason.after}`] : []),
     ...(actions ? [actions] : []),
   ].join('\n');
+}
+
+/** A card's extra lines, as many and as long as every renderer shows them. */
+export function cardLines(p: PaperBlock): string[] {
+  return (p.lines ?? [])
+    .slice(0, CARD_LINES_MAX)
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line.length > 0)
+    .map((line) => (line.length > CARD_LINE_MAX ? `${line.slice(0, CARD_LINE_MAX - 1)}…` : line));
 }

@@ -89,6 +89,8 @@ export interface CommandInvocation extends Invocation {
   readonly input: CommandInput;
   /** Optional capability: what would keep a digest from being posted here (undefined: nothing known). */
   postingProblems?(options: { readonly thread: boolean }): PostingProblems | undefined;
+  /** Optional capability: how a digest interrupted here (a crash, a lost answer) is recovered, for /papers status. */
+  deliveryRecovery?(): string | undefined;
 }
 
 /** A button press on one of our messages. */
@@ -125,6 +127,12 @@ export interface CommandResult {
   readonly data?: unknown;
   /** When not ok: why, as one line (the message shows it too). INVALID_ARGUMENT and NOT_PERMITTED are the user's. */
   readonly error?: { readonly code: ErrorCode; readonly message: string } | undefined;
+  /**
+   * A button's answer may also relabel buttons of the message it was pressed on (action id → new label, e.g. a
+   * vote's counts): where the platform lets the press update that message, the adapter does, keeping each label's
+   * own prefix (Discord's "3 · "); elsewhere the answer's text says the same.
+   */
+  readonly relabel?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface CommandDispatcher {

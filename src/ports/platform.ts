@@ -3,18 +3,24 @@
  * composition root is handed a PlatformRegistry, and everything the core must know about a platform (who may
  * manage a channel, how long a button lives, whether threads exist) is declared in its PlatformModule.
  */
+
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Env } from '../config.js';
 import type { ChannelRef, PlatformName } from '../domain/channel.js';
 import type { Logger } from '../logger.js';
 import type { OutgoingMessage } from '../messages/model.js';
 import type { CommandDispatcher, CommandSpec } from './commands.js';
+import type { Metrics } from './metrics.js';
 import type { PlatformState } from './stores.js';
 
 /** What the core needs to know about a platform, declared by its adapter. */
 export interface PlatformTraits {
   /** Who may change a channel's settings, as a phrase for refusals: "workspace admins and owners". */
   readonly managers: string;
-  /** How long a button keeps working after its message was sent (Discord: interaction tokens last 15 minutes). */
+  /**
+   * How long a button keeps working after its message was sent (Discord: interaction tokens last 15 minutes). 0: the
+   * door has no buttons (feeds, MCP), so no button state is stored.
+   */
   readonly buttonTtlMs: number;
   /** Whether a digest can go in a thread under a header message. */
   readonly threads: boolean;
@@ -37,6 +43,18 @@ export interface PostDigestOptions {
   readonly alreadyPosted: readonly string[];
   /** Called after each part is posted, in order, before the next one is sent: the caller records it. */
   onPosted(messageId: string): Promise<void>;
+  /**
+   * Called before each part is sent (and before a read-back): the caller renews its claim, and throws when another
+   * process has taken the delivery over, so nothing more is posted.
+   */
+  beforePost?(): Promise<void>;
+  /**
+   * The delivery these parts belong to, for platforms that can find their own earlier posts: each part is tagged
+   * with the delivery id and its position where the platform allows (Slack message metadata, Discord's nonce),
+   * and `resumed` says an earlier attempt may have posted parts it never recorded (a crash, an answer lost), so the
+   * platform reads the channel back from `since` and records the parts already there instead of posting them again.
+   */
+  readonly delivery?: { readonly id: number; readonly since: Date; readonly resumed: boolean } | undefined;
 }
 
 /**
@@ -69,6 +87,11 @@ export interface ChatPlatform {
   connected?(): boolean;
   /** Shows a line to the person running the bot, where there is one (the console's terminal). */
   notice?(line: string): void;
+  /**
+   * True when this platform serves the bot's HTTP routes (PlatformContext.http) on its own server (Slack in HTTP
+   * mode on HTTP_PORT): the composition root then opens no second server. Known right after `create`.
+   */
+  readonly servesHttp?: boolean | undefined;
 }
 
 /** Where a platform may read and write (the console's terminal). */
@@ -85,6 +108,24 @@ export interface PlatformContext {
   readonly io: PlatformIo;
   /** The `/papers` subcommands, for platforms that declare them up front. */
   readonly commands: readonly CommandSpec[];
+  /** Where to record rate-limit waits and the like; absent: nothing is recorded. */
+  readonly metrics?: Metrics | undefined;
+  /**
+   * The bot's HTTP routes (health, metrics, feeds) when HTTP_PORT is set. A platform that listens for HTTP itself on
+   * that same port (Slack in HTTP mode) hands every GET/HEAD request it does not own to `handle` and sets
+   * `servesHttp`; the others ignore it.
+   */
+  readonly http?: PlatformHttp | undefined;
+}
+
+/** The bot's HTTP routes, offered to a platform that runs an HTTP server of its own. */
+export interface PlatformHttp {
+  /** HTTP_PORT. */
+  readonly port: number;
+  /** Answers one request (404 when no route matches); never throws. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** The timeouts the bot's own server would apply (set on the platform's server). */
+  applyTimeouts(server: Server): void;
 }
 
 /** A platform's settings read from the environment: on with its configuration, or off and why. */

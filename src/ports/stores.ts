@@ -17,9 +17,16 @@ export interface UpsertCounts {
 export interface PaperStore {
   /**
    * Upserts listed papers; each entry lands on `listDate` when given (an API fetch of that date), else on the date
-   * the record names (an import). Storing the same records again changes no row and adds a metrics snapshot.
+   * the record names (an import). Storing the same records again changes no row and adds a metrics snapshot, taken
+   * at `capturedAt` (default: now). `bulk`: part of a bulk import, whose `afterBulkImport` rebuilds what the
+   * per-row bookkeeping (document frequencies) skips.
    */
-  upsertListed(items: readonly ListedPaper[], listDate?: string): Promise<UpsertCounts>;
+  upsertListed(
+    items: readonly ListedPaper[],
+    listDate?: string,
+    capturedAt?: Date,
+    options?: { readonly bulk?: boolean | undefined },
+  ): Promise<UpsertCounts>;
   /** After a bulk import: index maintenance and fresh planner statistics. */
   afterBulkImport(): Promise<void>;
   findById(id: string): Promise<Paper | undefined>;
@@ -53,6 +60,11 @@ export interface ChannelStore {
   /** Adds a topic; false when the channel already has it (any case). */
   addTopic(channelPk: number, query: string, userId: string): Promise<boolean>;
   removeTopic(topicId: number): Promise<void>;
+  /**
+   * Records (or, with null, clears) why the channel's digest cannot be scheduled or composed; true when the stored
+   * reason changed (log only then).
+   */
+  setDigestProblem(pk: number, problem: string | null, now: Date): Promise<boolean>;
   /** Records a permanent delivery failure; pauses the digest at `pauseAfter` in a row. Returns the new count. */
   recordPermanentFailure(pk: number, reason: string, now: Date, pauseAfter: number): Promise<number>;
 }
@@ -77,6 +89,8 @@ export interface HeldDelivery extends DeliveryKey {
   readonly message: OutgoingMessage | null;
   readonly paperIds: string[];
   readonly messageIds: string[];
+  /** When the delivery was first claimed: parts of any attempt were posted after this. */
+  readonly createdAt: Date;
 }
 
 export interface DeliveryRecord extends DeliveryKey {
@@ -127,6 +141,8 @@ export interface DeliveryLedger {
   ): Promise<boolean>;
   /** Appends the id of a part just posted. */
   addMessageId(d: HeldDelivery, messageId: string, now: Date): Promise<boolean>;
+  /** Renews one delivery's lease (before each part is posted); false when the claim was lost. */
+  renewLease(d: HeldDelivery, leaseUntil: Date): Promise<boolean>;
   /** Extends the leases of deliveries still being worked on. */
   extendLeases(held: readonly HeldDelivery[], leaseUntil: Date): Promise<void>;
   /** Marks it sent, remembers its papers for the channel, and clears the channel's failure count, atomically. */

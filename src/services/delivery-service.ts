@@ -1,9 +1,11 @@
 import { type Channel, channelKey, type PlatformName } from '../domain/channel.js';
 import { addDays, isoWeekday, isoWeekOf, latestClosedDay } from '../domain/days.js';
-import { passedSlots, type Slot } from '../domain/schedule.js';
-import { describeError, PlatformError } from '../errors.js';
+import { passedSlots, type Slot, scheduleProblem } from '../domain/schedule.js';
+import { describeError, PlatformError, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { OutgoingMessage } from '../messages/model.js';
 import type { Clock } from '../ports/clock.js';
+import { type Metrics, noMetrics } from '../ports/metrics.js';
 import type { ChatPlatform } from '../ports/platform.js';
 import {
   type ChannelStore,
@@ -35,6 +37,12 @@ export interface DeliveryOptions {
    * actual request rate within limits.
    */
   readonly concurrency: number;
+  /**
+   * Deliveries claimed (or taken over) per statement. Claims are taken a slice at a time as workers free up, so
+   * several processes share one due batch (each claims slices of it) and a process that dies holds at most what it
+   * had claimed and not finished, not the whole batch.
+   */
+  readonly claimSlice: number;
 }
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
@@ -46,6 +54,7 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxRetryDelayMs: 30 * 60_000,
   pauseAfter: 3,
   concurrency: 256,
+  claimSlice: 32,
 };
 
 export interface ReconcileReport {
@@ -69,6 +78,8 @@ export interface DeliveryServiceDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly options?: Partial<DeliveryOptions> | undefined;
+  /** Counts digests delivered, failed and retried, and the messages posted. */
+  readonly metrics?: Metrics | undefined;
 }
 
 /** Thrown inside a delivery when another process has taken it over: stop quietly, post nothing more. */
@@ -124,7 +135,16 @@ export class DeliveryService {
       };
     }
     const report = emptyReport();
-    await this.deliverAll([held], report, true);
+    let given = false;
+    await this.deliverAll(
+      async () => {
+        if (given) return [];
+        given = true;
+        return [held];
+      },
+      report,
+      true,
+    );
     const after = await this.deps.deliveries.findByKey(key);
     return {
       status: after?.status ?? 'unknown',
@@ -134,17 +154,45 @@ export class DeliveryService {
 
   private async pass(): Promise<ReconcileReport> {
     const report = emptyReport();
-    const now = this.deps.clock.now();
     const started = performance.now();
-    const held = await this.claimDue(now, report);
-    const stale = await this.deps.deliveries.takeOver(now, new Date(now.getTime() + this.options.leaseMs), 500, [
-      ...this.deps.platforms.keys(),
-    ]);
-    report.tookOver = stale.length;
-    report.claimMs = Math.round(performance.now() - started);
-    for (const d of stale) this.deps.log.info({ delivery: d.id, status: d.status }, 'taking over a delivery');
+    const todo = await this.findDue(this.deps.clock.now(), report);
+    const platforms = [...this.deps.platforms.keys()];
+    const slice = Math.max(1, this.options.claimSlice);
+    const leaseUntil = () => new Date(this.deps.clock.now().getTime() + this.options.leaseMs);
+    let staleLeft = true;
+    let first = true;
+    // The next slice of work: deliveries whose holder died (or whose retry is due) first, then new claims.
+    const next = async (): Promise<HeldDelivery[]> => {
+      try {
+        while (staleLeft) {
+          const stale = await this.deps.deliveries.takeOver(this.deps.clock.now(), leaseUntil(), slice, platforms);
+          if (stale.length < slice) staleLeft = false;
+          if (stale.length === 0) continue;
+          report.tookOver += stale.length;
+          for (const d of stale) this.deps.log.info({ delivery: d.id, status: d.status }, 'taking over a delivery');
+          return stale;
+        }
+        while (todo.length > 0) {
+          const batch = todo.splice(0, slice);
+          const now = this.deps.clock.now();
+          const held = await this.deps.deliveries.claimMany(
+            batch.map((t) => t.key),
+            batch.map((t) => t.slot.at),
+            leaseUntil(),
+            now,
+          );
+          report.claimed += held.length;
+          for (const t of batch) this.known.set(t.key.channelPk, t.channel);
+          if (held.length > 0) return this.byGroup(held);
+        }
+        return [];
+      } finally {
+        if (first) report.claimMs = Math.round(performance.now() - started);
+        first = false;
+      }
+    };
     try {
-      await this.deliverAll([...held, ...stale], report);
+      await this.deliverAll(next, report);
     } finally {
       this.known.clear();
     }
@@ -152,8 +200,42 @@ export class DeliveryService {
     return report;
   }
 
-  /** Finds the due digests not yet delivered and claims them; skips (and logs) the ones too late. */
-  private async claimDue(now: Date, report: ReconcileReport): Promise<HeldDelivery[]> {
+  /** Deliveries round-robin across rate-limit groups (see interleaveByGroup). */
+  private byGroup(held: HeldDelivery[]): HeldDelivery[] {
+    return interleaveByGroup(held, (d) => {
+      const c = this.known.get(d.channelPk);
+      const group = c && this.deps.platforms.get(c.platform)?.traits.groupOf?.(c.address);
+      return c ? `${c.platform}:${group ?? ''}` : '';
+    });
+  }
+
+  /**
+   * Records why one channel cannot be scheduled or composed, logging it only when the stored reason changed (so a
+   * bad row is logged once, not on every tick of every process). Never throws: the other channels go on.
+   */
+  private async channelProblem(channel: Channel, reason: string): Promise<void> {
+    // An error may quote the bad value in full (a topic of a megabyte): the stored reason is kept short.
+    const problem = reason.length > 300 ? `${reason.slice(0, 299)}…` : reason;
+    try {
+      if (
+        channel.pk !== undefined &&
+        (await this.deps.channels.setDigestProblem(channel.pk, problem, this.deps.clock.now()))
+      )
+        this.deps.log.warn({ channel: channelKey(channel), problem }, `digest skipped for this channel: ${problem}`);
+    } catch (err) {
+      this.deps.log.warn({ err, channel: channelKey(channel) }, 'could not record a channel problem');
+    }
+  }
+
+  /**
+   * Finds the due digests not yet delivered, shuffled (so processes reconciling together claim different slices
+   * first); records (and logs) the ones too late. Every channel is checked on its own: one whose stored settings
+   * cannot be scheduled is skipped and recorded (channelProblem), and the others are found as usual.
+   */
+  private async findDue(
+    now: Date,
+    report: ReconcileReport,
+  ): Promise<{ key: DeliveryKey; slot: Slot; channel: Channel }[]> {
     const channels = await this.deps.channels.listDigestChannels([...this.deps.platforms.keys()]);
     const periods = new Map<string, Promise<string | undefined>>();
     const dailyPeriod = (slot: Slot) => {
@@ -164,7 +246,19 @@ export class DeliveryService {
     };
     const due = new Map<string, { key: DeliveryKey; slot: Slot; channel: Channel }>();
     for (const channel of channels) {
-      for (const slot of passedSlots(channel, now)) {
+      let slots: Slot[];
+      try {
+        const problem = scheduleProblem(channel);
+        if (problem) {
+          await this.channelProblem(channel, problem);
+          continue;
+        }
+        slots = passedSlots(channel, now);
+      } catch (err) {
+        await this.channelProblem(channel, `its schedule cannot be computed: ${describeError(err)}`);
+        continue;
+      }
+      for (const slot of slots) {
         if (channel.digestEnabledAt && slot.at < channel.digestEnabledAt) continue;
         const daily = await dailyPeriod(slot);
         if (daily)
@@ -184,7 +278,6 @@ export class DeliveryService {
       }
     }
     const existing = await this.deps.deliveries.existing([...due.values()].map((d) => d.key));
-    // Shuffled, so several processes reconciling together claim different channels first.
     const todo = shuffle([...due.entries()].filter(([k]) => !existing.has(k)).map(([, v]) => v));
     const toClaim: typeof todo = [];
     for (const item of todo) {
@@ -203,36 +296,53 @@ export class DeliveryService {
         );
       }
     }
-    const held = await this.deps.deliveries.claimMany(
-      toClaim.map((t) => t.key),
-      toClaim.map((t) => t.slot.at),
-      new Date(now.getTime() + this.options.leaseMs),
-      now,
-    );
-    report.claimed += held.length;
-    for (const t of toClaim) this.known.set(t.key.channelPk, t.channel);
-    return interleaveByGroup(held, (d) => {
-      const c = this.known.get(d.channelPk);
-      const group = c && this.deps.platforms.get(c.platform)?.traits.groupOf?.(c.address);
-      return c ? `${c.platform}:${group ?? ''}` : '';
-    });
+    return toClaim;
   }
 
-  private async deliverAll(held: HeldDelivery[], report: ReconcileReport, explicit = false): Promise<void> {
-    if (held.length === 0) return;
+  /**
+   * Delivers what `next` hands out, a slice at a time, with at most `concurrency` deliveries in progress; `next`
+   * is asked for more only when the slice in hand is used up, and an empty answer ends the pass.
+   */
+  private async deliverAll(
+    next: () => Promise<HeldDelivery[]>,
+    report: ReconcileReport,
+    explicit = false,
+  ): Promise<void> {
+    const queue: HeldDelivery[] = [];
     const inFlight = new Set<HeldDelivery>();
+    let exhausted = false;
+    let failure: { err: unknown } | undefined;
+    let refilling: Promise<void> | undefined;
+    const take = async (): Promise<HeldDelivery | undefined> => {
+      for (;;) {
+        const d = queue.shift();
+        if (d) return d;
+        if (exhausted) return undefined;
+        refilling ??= next()
+          .then((items) => {
+            if (items.length === 0) exhausted = true;
+            queue.push(...items);
+          })
+          .catch((err: unknown) => {
+            exhausted = true;
+            failure ??= { err };
+          })
+          .finally(() => {
+            refilling = undefined;
+          });
+        await refilling;
+      }
+    };
     const heartbeat = setInterval(() => {
       const until = new Date(this.deps.clock.now().getTime() + this.options.leaseMs);
-      this.deps.deliveries.extendLeases([...inFlight], until).catch((err: unknown) => {
+      this.deps.deliveries.extendLeases([...inFlight, ...queue], until).catch((err: unknown) => {
         this.deps.log.warn({ err }, 'could not extend delivery leases');
       });
     }, this.options.heartbeatMs);
     heartbeat.unref();
     try {
-      let next = 0;
       const worker = async () => {
-        while (next < held.length) {
-          const d = held[next++]!;
+        for (let d = await take(); d; d = await take()) {
           inFlight.add(d);
           try {
             await this.deliver(d, report, explicit);
@@ -247,18 +357,27 @@ export class DeliveryService {
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(this.options.concurrency, held.length) }, worker));
+      await Promise.all(Array.from({ length: Math.max(1, this.options.concurrency) }, worker));
     } finally {
       clearInterval(heartbeat);
     }
+    if (failure) throw failure.err;
   }
 
   /**
    * Composes (or reuses the stored message), posts and records one delivery. `explicit`: asked for by hand, so
    * posted even when the channel's digest is off.
    */
+  /** A delivery that cannot be composed or posted because of its data: failed, recorded on the channel, logged once. */
+  private async poisoned(d: HeldDelivery, channel: Channel, problem: string, report: ReconcileReport): Promise<void> {
+    await this.deps.deliveries.markFailed(d, problem, this.deps.clock.now());
+    report.failed++;
+    await this.channelProblem(channel, problem);
+  }
+
   private async deliver(d: HeldDelivery, report: ReconcileReport, explicit: boolean): Promise<void> {
     const { channels, deliveries, digests, clock, log } = this.deps;
+    const metrics = this.deps.metrics ?? noMetrics;
     const channel = this.known.get(d.channelPk) ?? (await channels.findByPk(d.channelPk));
     const platform = channel && this.deps.platforms.get(channel.platform);
     if (!channel || !platform) return;
@@ -269,11 +388,26 @@ export class DeliveryService {
     }
     let message = d.message;
     let paperIds = d.paperIds;
+    const stored = message ? storedMessageProblem(message) : undefined;
+    if (stored) {
+      // A stored message that cannot be posted (a row edited by hand or written by another version): this channel's
+      // digest fails, recorded and shown in its status; the others go on.
+      await this.poisoned(d, channel, `the stored digest message cannot be posted: ${stored}`, report);
+      return;
+    }
     if (!message) {
-      const composed =
-        d.kind === 'daily'
-          ? await digests.composeDaily(channel, d.period)
-          : await digests.composeWeekly(channel, d.period);
+      let composed: Awaited<ReturnType<DigestService['composeDaily']>>;
+      try {
+        composed =
+          d.kind === 'daily'
+            ? await digests.composeDaily(channel, d.period)
+            : await digests.composeWeekly(channel, d.period);
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        // A stored topic (or setting) the composition cannot use: only this channel is affected.
+        await this.poisoned(d, channel, `the digest cannot be composed: ${describeError(err)}`, report);
+        return;
+      }
       if (!composed.ok) {
         await deliveries.markEmpty(d, composed.reason, clock.now());
         report.empty++;
@@ -283,6 +417,7 @@ export class DeliveryService {
       message = composed.digest.message;
       paperIds = composed.digest.paperIds;
     }
+    if (channel.digestProblem) await channels.setDigestProblem(d.channelPk, null, clock.now());
     const started = await deliveries.startPosting(
       d,
       message,
@@ -297,11 +432,19 @@ export class DeliveryService {
         thread: channel.thread,
         alreadyPosted: d.messageIds,
         onPosted: async (messageId) => {
+          metrics.messagesPosted(channel.platform, 1);
           if (!(await deliveries.addMessageId(d, messageId, clock.now()))) throw new LostClaim();
         },
+        beforePost: async () => {
+          const until = new Date(clock.now().getTime() + this.options.leaseMs);
+          if (!(await deliveries.renewLease(d, until))) throw new LostClaim();
+        },
+        // Any earlier attempt (attempts counts them) may have posted parts it never recorded.
+        delivery: { id: d.id, since: d.createdAt, resumed: d.attempts > 0 },
       });
       await deliveries.markSent(d, paperIds, clock.now());
       report.sent++;
+      metrics.digest(channel.platform, 'delivered');
       log.info({ ...where, messages: posted.messageIds.length }, 'digest posted');
     } catch (err) {
       if (err instanceof LostClaim) {
@@ -312,6 +455,7 @@ export class DeliveryService {
       if (err instanceof PlatformError && err.permanent) {
         await deliveries.markFailed(d, problem, clock.now());
         report.failed++;
+        metrics.digest(channel.platform, 'failed');
         const failures = await channels.recordPermanentFailure(
           d.channelPk,
           problem,
@@ -329,6 +473,7 @@ export class DeliveryService {
       if (attempt >= this.options.maxAttempts) {
         await deliveries.markFailed(d, `${problem} (gave up after ${attempt} attempts)`, clock.now());
         report.failed++;
+        metrics.digest(channel.platform, 'failed');
         log.error({ ...where, err, attempt }, 'digest failed; giving up');
         return;
       }
@@ -336,9 +481,55 @@ export class DeliveryService {
       const delay = Math.max(backoff, err instanceof PlatformError ? (err.retryAfterMs ?? 0) : 0);
       await deliveries.markRetry(d, problem, new Date(clock.now().getTime() + delay), clock.now());
       report.retrying++;
+      metrics.digest(channel.platform, 'retried');
       log.warn({ ...where, err, attempt, retryInMs: delay }, 'digest post failed; will retry');
     }
   }
+}
+
+/**
+ * Whether an error thrown while composing comes from the data (a stored topic or setting the query cannot use: a
+ * UserError from parsing it, a type or range error, a Postgres data exception (SQLSTATE class 22), syntax error
+ * (42) or program limit (54)) rather than from the database or network being away: the former is this channel's
+ * problem and is not retried, the latter is retried after the lease.
+ */
+function isDataError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof UserError || e instanceof TypeError || e instanceof RangeError) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(22|42|54)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
+/** Why a stored message cannot be posted, or undefined when it has the shape of an OutgoingMessage. */
+export function storedMessageProblem(message: OutgoingMessage): string | undefined {
+  const m = message as unknown as Record<string, unknown>;
+  if (typeof m !== 'object' || m === null) return 'it is not an object';
+  if (typeof m.text !== 'string') return 'it has no text';
+  if (!Array.isArray(m.blocks)) return 'it has no list of blocks';
+  for (const [i, b] of (m.blocks as unknown[]).entries()) {
+    const block = b as Record<string, unknown> | null;
+    if (typeof block !== 'object' || block === null) return `block ${i + 1} is not an object`;
+    switch (block.type) {
+      case 'divider':
+        break;
+      case 'heading':
+      case 'text':
+      case 'note':
+        if (typeof block.text !== 'string') return `block ${i + 1} (${block.type}) has no text`;
+        break;
+      case 'paper':
+        if (typeof block.id !== 'string' || typeof block.title !== 'string' || typeof block.url !== 'string')
+          return `block ${i + 1} (paper) has no id, title or url`;
+        if (!Array.isArray(block.authors) || !Array.isArray(block.topics))
+          return `block ${i + 1} (paper) has no authors or topics list`;
+        break;
+      default:
+        return `block ${i + 1} has the unknown type ${JSON.stringify(String(block.type)).slice(0, 40)}`;
+    }
+  }
+  return undefined;
 }
 
 function emptyReport(): ReconcileReport {

@@ -5,8 +5,13 @@ import { paperCard } from '../messages/cards.js';
 import type { Block, OutgoingMessage } from '../messages/model.js';
 import { message } from '../messages/plain-text.js';
 import type { Clock } from '../ports/clock.js';
+import type { VoteStore } from '../ports/reading.js';
 import type { PaperSearch } from '../ports/search.js';
 import type { ChannelStore, DeliveryKind, DeliveryLedger, PaperStore } from '../ports/stores.js';
+import type { RisingService } from './rising-service.js';
+import { gainLine } from './rising-service.js';
+import { learnedOrder, voteButtons } from './taste/digest-taste.js';
+import type { TasteService } from './taste/taste-service.js';
 
 /** How far back a digest looks for a closed list with papers (covers a weekend plus a quiet day). */
 export const LOOKBACK_DAYS = 4;
@@ -35,6 +40,11 @@ export interface DigestDeps {
   readonly deliveries: DeliveryLedger;
   readonly search: PaperSearch;
   readonly clock: Clock;
+  /** Issue 14: the learned ranking and the vote buttons (a digest without them ranks by upvotes, no votes). */
+  readonly taste?: TasteService | undefined;
+  readonly votes?: VoteStore | undefined;
+  /** The "Rising" section (issue 13), when the channel turns it on. */
+  readonly rising?: Pick<RisingService, 'rising'> | undefined;
 }
 
 /**
@@ -73,7 +83,12 @@ export class DigestService {
       channel.pk,
       listed.map((p) => p.id),
     );
-    const fresh = listed.filter((p) => !context.delivered.has(p.id));
+    const ordered = await learnedOrder(
+      this.deps.taste,
+      channel,
+      listed.filter((p) => !context.delivered.has(p.id)),
+    );
+    const fresh = ordered.papers;
     if (fresh.length === 0)
       return { ok: false, period: listDate, reason: `every paper of ${listDate} was already posted here` };
     const matches = await this.topicMatches(context.topics, fresh);
@@ -95,19 +110,22 @@ export class DigestService {
       channel.mode === 'topics'
         ? `${top.length} paper${top.length === 1 ? '' : 's'} matching this channel's topics, of ${total} featured on Hugging Face.`
         : `Top ${top.length} of ${total} papers featured on Hugging Face${channel.minUpvotes > 0 ? ` (${channel.minUpvotes}+ upvotes)` : ''}.`;
+    const votes = await voteButtons(this.deps.votes, channel, [...top, ...extras]);
+    const extra = (p: Paper) => ({ actions: votes(p.id), reason: ordered.reasons.get(p.id) });
     const blocks: Block[] = [
       { type: 'heading', text: `Hugging Face Daily Papers · ${formatDay(listDate)}` },
-      { type: 'text', text: intro },
-      ...top.map((p, i) => paperCard(p, { position: i + 1, topics: matches.get(p.id) ?? [] })),
+      { type: 'text', text: ordered.learned ? `${intro} Ranked with this channel's votes.` : intro },
+      ...top.map((p, i) => paperCard(p, { position: i + 1, topics: matches.get(p.id) ?? [], ...extra(p) })),
     ];
     if (extras.length > 0) {
       blocks.push(
         { type: 'divider' },
         { type: 'heading', text: 'For your topics' },
-        ...extras.map((p) => paperCard(p, { topics: matches.get(p.id) ?? [] })),
+        ...extras.map((p) => paperCard(p, { topics: matches.get(p.id) ?? [], ...extra(p) })),
       );
     }
     const paperIds = [...top, ...extras].map((p) => p.id);
+    paperIds.push(...(await risingSection(this.deps, channel, blocks, paperIds, context.delivered)));
     return { ok: true, digest: { kind: 'daily', period: listDate, message: message(blocks), paperIds } };
   }
 
@@ -159,4 +177,33 @@ export class DigestService {
     );
     return new Map([...matched].map(([id, indexes]) => [id, indexes.map((i) => queries[i]!)]));
   }
+}
+
+/** Papers in a digest's "Rising" section. */
+export const RISING_IN_DIGEST = 3;
+
+/**
+ * Appends the "Rising" section (up to 3 papers gaining the most upvotes over 24 h, none already in the digest or
+ * posted to the channel) when the channel turns it on; returns their ids.
+ */
+async function risingSection(
+  deps: DigestDeps,
+  channel: Channel,
+  blocks: Block[],
+  inDigest: readonly string[],
+  delivered: ReadonlySet<string>,
+): Promise<string[]> {
+  if (!channel.digestRising || !deps.rising) return [];
+  const hits = (
+    await deps.rising.rising({ window: '24h', limit: RISING_IN_DIGEST + inDigest.length, exclude: inDigest })
+  )
+    .filter((h) => !delivered.has(h.paper.id))
+    .slice(0, RISING_IN_DIGEST);
+  if (hits.length === 0) return [];
+  blocks.push(
+    { type: 'divider' },
+    { type: 'heading', text: 'Rising' },
+    ...hits.map((h) => paperCard(h.paper, { lines: [gainLine(h.gain, '24h', 'upvotes')] })),
+  );
+  return hits.map((h) => h.paper.id);
 }

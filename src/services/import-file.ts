@@ -12,6 +12,8 @@ const BATCH = 2_000;
  * process parses the next batch; on PGlite (one connection) they simply queue.
  */
 const IN_FLIGHT = 2;
+/** Problems shown one by one before the rest are counted. */
+const SHOWN_PROBLEMS = 3;
 
 /**
  * Imports a file of Daily Papers records: a JSON array in the `/api/daily_papers` shape, or JSON Lines with one
@@ -27,12 +29,14 @@ export async function importFile(
   onBatch?: (soFar: IngestOutcome) => void,
 ): Promise<IngestOutcome> {
   const total = emptyOutcome();
+  let nonBlank = 0;
+  const notJson = { count: 0, first: [] as { line: number; reason: string }[] };
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   const store = async (records: unknown[]) => {
     while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     if (failure) throw failure.error;
-    const work: Promise<void> = retryConflicts(() => ingest.importRecords(records, path), log)
+    const work: Promise<void> = retryConflicts(() => ingest.importRecords(records, path, { bulk: true }), log)
       .then((part) => {
         add(total, part);
         onBatch?.(total);
@@ -55,12 +59,14 @@ export async function importFile(
       for await (const line of lines) {
         lineNo++;
         if (!line.trim()) continue;
+        nonBlank++;
         try {
           batch.push(JSON.parse(line));
         } catch (err) {
           total.fetched++;
           total.skipped++;
-          log.warn({ source: path, line: lineNo, reason: describeError(err) }, 'skipped a line that is not JSON');
+          notJson.count++;
+          if (notJson.first.length < SHOWN_PROBLEMS) notJson.first.push({ line: lineNo, reason: describeError(err) });
           continue;
         }
         if (batch.length >= BATCH) {
@@ -73,6 +79,30 @@ export async function importFile(
     await Promise.all(inFlight);
     // A failed batch fails the import (after the batches in flight have finished), reported below.
     if (failure) throw failure.error;
+    const stored = total.inserted + total.updated + total.unchanged;
+    if (stored === 0 && notJson.count > 0 && notJson.count === nonBlank) {
+      // Not a papers file at all (a README, a CSV): one line, not a warning per line.
+      const first = notJson.first[0]!;
+      throw new BotError(
+        `${path}: 0 of ${nonBlank} lines are daily_papers records; first problem on line ${first.line}: not JSON (${first.reason})`,
+        'IMPORT_MALFORMED',
+      );
+    }
+    // Lines that are not JSON: the first few, then how many more.
+    for (const p of notJson.first)
+      log.warn({ source: path, line: p.line, reason: p.reason }, 'skipped a line that is not JSON');
+    if (notJson.count > notJson.first.length) {
+      log.warn(
+        { source: path, more: notJson.count - notJson.first.length },
+        `skipped ${notJson.count - notJson.first.length} more lines that are not JSON`,
+      );
+    }
+    if (stored === 0 && total.fetched > 0) {
+      throw new BotError(
+        `${path}: none of its ${total.fetched} records is a valid daily_papers record (see the warnings above)`,
+        'IMPORT_MALFORMED',
+      );
+    }
   } catch (err) {
     await Promise.all(inFlight);
     await ingest.recordImport(path, total, describeError(err));

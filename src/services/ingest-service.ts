@@ -4,7 +4,8 @@ import { describeError } from '../errors.js';
 import { isRejected, parseBatch, parseRecord, type RejectedRecord } from '../huggingface/normalize.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../ports/clock.js';
-import type { PaperSource } from '../ports/paper-source.js';
+import { type Metrics, noMetrics } from '../ports/metrics.js';
+import { type PaperSource, SourceUnreachable } from '../ports/paper-source.js';
 import type { IngestCounts, IngestRunStore, PaperStore } from '../ports/stores.js';
 
 /** What one ingest of one list (or one import batch) did: records received, stored, and set aside as malformed. */
@@ -38,6 +39,8 @@ export interface IngestServiceDeps {
   readonly source: PaperSource;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Counts ingest runs and papers stored, and keeps the time of the last successful one. */
+  readonly metrics?: Metrics | undefined;
 }
 
 export const emptyOutcome = (): IngestOutcome => ({
@@ -68,8 +71,10 @@ export class IngestService {
       const outcome = await this.store(records, date, `${date}`);
       await runs.finish(run, { closed, counts: outcome }, clock.now());
       this.deps.log.info({ date, closed, ...outcome }, 'ingested list');
+      (this.deps.metrics ?? noMetrics).ingestRun('ok', outcome.inserted + outcome.updated, clock.now());
       return { date, closed, ...outcome };
     } catch (err) {
+      (this.deps.metrics ?? noMetrics).ingestRun('failed', 0, clock.now());
       await runs.finish(run, { error: describeError(err) }, clock.now());
       throw err;
     }
@@ -99,8 +104,10 @@ export class IngestService {
         result.days.push(outcome);
         options.onProgress?.({ done: ++done, total: dates.length, date, status: 'ingested', outcome });
       } catch (err) {
+        // No network: every other date would fail the same way. Stop here, with the one reason.
+        if (err instanceof SourceUnreachable) throw err;
         const error = describeError(err);
-        this.deps.log.warn({ date, err }, 'ingest of a date failed');
+        this.deps.log.debug({ date, err }, 'ingest of a date failed');
         result.failedDays.push({ date, error });
         options.onProgress?.({ done: ++done, total: dates.length, date, status: 'failed', error });
       }
@@ -112,7 +119,7 @@ export class IngestService {
    * The scheduled refresh: the open day (its list is still growing) and the latest closed day (final counts).
    * Failures are logged, never thrown: the next run tries again.
    */
-  async refresh(): Promise<DayOutcome[]> {
+  async refresh(options: { nextRun?: (() => Date | null | undefined) | undefined } = {}): Promise<DayOutcome[]> {
     const now = this.deps.clock.now();
     const closedDay = latestClosedDay(now);
     // The closed day once more for its final counts (unless already fetched after it closed), then every day
@@ -124,20 +131,35 @@ export class IngestService {
       try {
         outcomes.push(await this.ingestDate(date));
       } catch (err) {
-        this.deps.log.warn({ date, err }, 'scheduled ingest failed; will retry on the next run');
+        const next = options.nextRun?.();
+        const retry = next ? `next try at ${next.toISOString().slice(11, 16)} UTC` : 'will retry on the next run';
+        if (err instanceof SourceUnreachable) {
+          // One line per refresh, not one per date and retry.
+          this.deps.log.warn(
+            { err: describeError(err), nextTry: next?.toISOString() },
+            `Hugging Face unreachable; ${retry}`,
+          );
+          break;
+        }
+        this.deps.log.warn({ date, err, nextTry: next?.toISOString() }, `scheduled ingest failed; ${retry}`);
       }
     }
     return outcomes;
   }
 
   /** Stores records read from a file (`import`); each lands on the list date it names. */
-  async importRecords(records: readonly unknown[], source: string): Promise<IngestOutcome> {
-    return this.store(records, undefined, source);
+  async importRecords(
+    records: readonly unknown[],
+    source: string,
+    options: { readonly bulk?: boolean | undefined } = {},
+  ): Promise<IngestOutcome> {
+    return this.store(records, undefined, source, options.bulk);
   }
 
   /** Records the outcome of a whole import (one ingest_runs row per file), and tidies up after a successful one. */
   async recordImport(source: string, outcome: IngestOutcome, error?: string): Promise<void> {
-    if (!error && outcome.inserted + outcome.updated > 0) await this.deps.papers.afterBulkImport();
+    // Also after a failed import: what it stored is searchable, and its document frequencies are rebuilt.
+    if (outcome.inserted + outcome.updated > 0) await this.deps.papers.afterBulkImport();
     await this.deps.runs.recordImport(source, outcome, error, this.deps.clock.now());
   }
 
@@ -159,10 +181,10 @@ export class IngestService {
     return this.deps.papers.findById(parsed.paper.id);
   }
 
-  private async store(records: readonly unknown[], listDate: string | undefined, source: string) {
+  private async store(records: readonly unknown[], listDate: string | undefined, source: string, bulk?: boolean) {
     const batch = parseBatch(records);
     this.logRejected(batch.rejected, source);
-    const counts = await this.deps.papers.upsertListed(batch.items, listDate);
+    const counts = await this.deps.papers.upsertListed(batch.items, listDate, this.deps.clock.now(), { bulk });
     return { fetched: records.length, skipped: batch.rejected.length, ...counts };
   }
 

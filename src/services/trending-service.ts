@@ -80,19 +80,32 @@ export class TrendingService {
       return { period, from: day, to: day, label: formatDay(day), note };
     }
 
+    // Without a date, like the day view: the period of the newest closed list with papers, said so when that is
+    // not the current period (a new week that has no list yet).
+    const latest = when ? undefined : ((await this.papers.latestListDate(closed)) ?? closed);
+
     if (period === 'week') {
-      const week = !when ? isoWeekOf(closed) : isIsoDate(when) ? isoWeekOf(when) : when.toUpperCase();
+      const week = !when ? isoWeekOf(latest!) : isIsoDate(when) ? isoWeekOf(when) : when.toUpperCase();
       const range = isoWeekRange(week);
       if (!range)
         throw new UserError(`"${when}" is not a week; write it as YYYY-Www (e.g. ${isoWeekOf(closed)}) or a date.`);
-      return { period, ...range, label: `week ${week} (${formatShortDay(range.from)} – ${formatShortDay(range.to)})` };
+      const label = `week ${week} (${formatShortDay(range.from)} – ${formatShortDay(range.to)})`;
+      const note =
+        !when && week !== isoWeekOf(closed)
+          ? `No papers were listed in week ${isoWeekOf(closed)} yet; showing the latest week with papers.`
+          : undefined;
+      return { period, ...range, label, note };
     }
 
-    const month = !when ? closed.slice(0, 7) : isIsoDate(when) ? when.slice(0, 7) : when;
+    const month = !when ? latest!.slice(0, 7) : isIsoDate(when) ? when.slice(0, 7) : when;
     const range = monthRange(month);
     if (!range)
       throw new UserError(`"${when}" is not a month; write it as YYYY-MM (e.g. ${closed.slice(0, 7)}) or a date.`);
-    return { period, ...range, label: formatMonth(range.from) };
+    const note =
+      !when && month !== closed.slice(0, 7)
+        ? `No papers were listed in ${formatMonth(`${closed.slice(0, 7)}-01`)} yet; showing the latest month with papers.`
+        : undefined;
+    return { period, ...range, label: formatMonth(range.from), note };
   }
 }
 

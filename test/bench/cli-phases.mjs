@@ -40,20 +40,27 @@ const { register } = await import('tsx/esm/api');
 mark("import('tsx/esm/api')");
 register();
 mark('tsx register() (module hooks thread)');
-await import('zod');
-mark("import('zod') (via src/config.ts)");
-await import('pino');
-mark("import('pino') (via src/logger.ts)");
-await Promise.all([import('drizzle-orm'), import('drizzle-orm/pg-core')]);
-mark("import('drizzle-orm'), drizzle-orm/pg-core (via src/db/schema.ts)");
-await Promise.all([import('drizzle-orm/postgres-js'), import('drizzle-orm/postgres-js/migrator'), import('postgres')]);
-mark('import drizzle-orm/postgres-js (+ migrator) and postgres (via src/db/client.ts, static)');
-await import('node-cron');
-mark("import('node-cron') (via src/config.ts, src/scheduler)");
-const core = await import('../../src/index.ts');
+// `--help` loads none of these since they were made lazy (zod, pino, drizzle): only a search does.
+if (what === 'search') {
+  await import('zod');
+  mark("import('zod') (via src/config.ts)");
+  await import('pino');
+  mark("import('pino') (via src/logger.ts)");
+  await Promise.all([import('drizzle-orm'), import('drizzle-orm/pg-core')]);
+  mark("import('drizzle-orm'), drizzle-orm/pg-core (via src/db/schema.ts)");
+  await Promise.all([
+    import('drizzle-orm/postgres-js'),
+    import('drizzle-orm/postgres-js/migrator'),
+    import('postgres'),
+  ]);
+  mark('import drizzle-orm/postgres-js (+ migrator) and postgres (via src/db/client.ts, static)');
+  await import('node-cron');
+  mark("import('node-cron') (via src/config.ts, src/scheduler)");
+}
+await import('../../src/index.ts');
 mark("import('src/index.ts'): our core modules through tsx (third-party ones already loaded)");
 await Promise.all([
-  import('../../adapters/platforms.ts'),
+  import('../../adapters/registry.ts'),
   import('../../adapters/discord/deploy-commands.ts'),
   import('../../adapters/slack/manifest.ts'),
 ]);
@@ -67,9 +74,13 @@ if (what === 'help') {
   process.stdout.write = stdout;
   mark('main.ts: commands + runCli printing the help');
 } else {
-  const { buildPaperServices } = await import('../../src/app.ts');
+  const { buildApp } = await import('../../src/app.ts');
+  const { loadConfig } = await import('../../src/config.ts');
+  const { createLogger } = await import('../../src/logger.ts');
+  const { createDatabase } = await import('../../src/db/client.ts');
   const { parseSearchQuery } = await import('../../src/search/query.ts');
-  const { paperLines } = await import('../../src/cli/format.ts');
+  const { paperCard } = await import('../../src/messages/cards.ts');
+  const { toPlainText } = await import('../../src/messages/plain-text.ts');
   mark('import the modules main.ts does not load (bench glue only)');
   await Promise.all([
     import('@electric-sql/pglite'),
@@ -79,18 +90,18 @@ if (what === 'help') {
     import('drizzle-orm/pglite/migrator'),
   ]);
   mark('import @electric-sql/pglite (+ pg_trgm, unaccent) and drizzle-orm/pglite (lazy in createDatabase)');
-  const config = core.loadConfig(process.env);
-  const log = core.createLogger('warn');
-  const database = await core.createDatabase({ dataDir: config.dataDir, log });
+  const config = loadConfig(process.env);
+  const log = createLogger('warn');
+  const database = await createDatabase({ dataDir: config.dataDir, log });
   mark('createDatabase: data-dir lock, PGlite.create (WASM instance, cluster start-up, extensions), work_mem');
   await database.migrate();
   mark('database.migrate() (nothing pending: reads migrations/, checks the journal table)');
-  const services = buildPaperServices(database, { config, log });
-  const result = await services.search.search(parseSearchQuery('optimal transport'), {
+  const app = buildApp(database, { config, log });
+  const result = await app.services.search.search(parseSearchQuery('optimal transport'), {
     limit: 10,
-    now: services.clock.now(),
+    now: app.services.clock.now(),
   });
-  const text = result.hits.map((h, i) => paperLines(h.paper, i + 1)).join('\n');
+  const text = toPlainText(result.hits.map((h, i) => paperCard(h.paper, { position: i + 1 })));
   mark(`search "optimal transport" (${result.hits.length} hits, ${text.length} characters formatted)`);
   await database.close();
   mark('database.close() (PGlite shutdown, lock released)');

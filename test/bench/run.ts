@@ -1,5 +1,7 @@
 /**
- * `npm run bench [-- --scale 10k|100k|1m] [--reps N] [--only cli,ingest,search,command,pglite,fanout,memory]`
+ * `npm run bench [-- --scale 10k|100k|1m] [--reps N]`
+ *   `[--only cli,ingest,search,command,pglite,feeds,discovery,fanout,memory,taste]`
+ *   `[--database NAME]` (default paperpulse_bench_<scale>: the Postgres database it recreates)
  *
  * Measures what users feel at scale and writes bench-results.json:
  * - ingest: papers/s through the import path users use (`importFile`, JSON Lines), Postgres and PGlite;
@@ -9,8 +11,12 @@
  * - fanout: 10,000 channels due in the same minute through the real adapters against the local fake APIs
  *   (fanout.ts);
  * - memory: RSS of the bot idle with the archive (a child process), and the peak during fan-out;
+ * - feeds: `GET /feeds/trending.*` and `/feeds/search.*?q=` (the query mix) over HTTP through feedRoutes, with the
+ *   document cache off so every request builds its feed, on Postgres at the chosen scale and on PGlite at 100k;
  * - cli: `paperpulse --help`, `--version`, a usage error, a search on the embedded database and `npm start` to the
- *   first prompt, as spawned processes (cli.ts; min(reps, 5) runs each; needs no Postgres).
+ *   first prompt, as spawned processes (cli.ts; min(reps, 5) runs each; needs no Postgres);
+ * - taste: precision@5 of the learned ranking against a simulated channel's hidden rule, after 20, 50 and 100
+ *   votes, beside the hf ranking's (taste.ts; in-process, seconds, needs no Postgres).
  * Timings on a shared 2-core machine are noisy: every figure is a median or a percentile over repetitions, and
  * ratios are taken within one run.
  */
@@ -23,15 +29,18 @@ import { sql } from 'drizzle-orm';
 import { type App, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Database } from '../../src/db/client.js';
+import { feedRoutes } from '../../src/http/feeds.js';
 import { createLogger } from '../../src/logger.js';
 import { parseSearchQuery } from '../../src/search/query.js';
 import { importFile } from '../../src/services/import-file.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { databaseExists, databaseUrl, recreateDatabase } from '../support/databases.js';
+import { serveRoutes } from '../support/route-server.js';
 import { testCore, typed } from '../support/services.js';
 import { cliBench, cliRows } from './cli.js';
 import { writeCorpus } from './corpus.js';
 import { QUERY_MIX } from './queries.js';
+import { tasteBench, tasteRows } from './taste.js';
 
 const SCALES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -46,6 +55,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     // Keep a Postgres archive a previous run imported at this scale (no ingest figure): for iterating on search.
     reuse: { type: 'boolean', default: false },
+    database: { type: 'string' },
   },
 });
 const chosen = SCALES[String(flags.scale).toLowerCase()];
@@ -166,6 +176,52 @@ async function commandBench(services: App) {
   };
 }
 
+/**
+ * Feed requests over HTTP, end to end (routing, the chat's command, the database, rendering, ETag): trending and
+ * every query of the mix, alternating Atom and JSON, `reps` rounds after a warm-up. The document cache is off
+ * (cacheMs 0), so each request builds its feed: what a reader polling a feed nobody else asked for gets.
+ */
+async function feedBench(app: App) {
+  const server = await serveRoutes([feedRoutes({ app, options: { cacheMs: 0, timeoutMs: 60_000 } })]);
+  const paths = [
+    '/feeds/trending.atom',
+    '/feeds/trending.json',
+    ...QUERY_MIX.map((q, i) => `/feeds/search.${i % 2 ? 'json' : 'atom'}?q=${encodeURIComponent(q.text)}`),
+  ];
+  const all: number[] = [];
+  const search: number[] = [];
+  const trending: number[] = [];
+  let bytes = 0;
+  try {
+    for (let r = 0; r < reps + 1; r++) {
+      for (const path of paths) {
+        const started = performance.now();
+        const res = await fetch(`${server.url}${path}`);
+        const body = await res.text();
+        const ms = performance.now() - started;
+        if (res.status !== 200) throw new Error(`${path}: ${res.status} ${body.slice(0, 200)}`);
+        if (r === 0) {
+          bytes = Math.max(bytes, body.length);
+          continue;
+        }
+        all.push(ms);
+        (path.includes('/search') ? search : trending).push(ms);
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  return {
+    n: all.length,
+    p50_ms: percentile(all, 50),
+    p95_ms: percentile(all, 95),
+    p99_ms: percentile(all, 99),
+    search_p95_ms: percentile(search, 95),
+    trending_p95_ms: percentile(trending, 95),
+    largest_body_bytes: bytes,
+  };
+}
+
 /** RSS of `paperpulse start` (console adapter) on the archive, idle after start-up. */
 async function idleRss(databaseUrl: string): Promise<number> {
   const child = spawn(process.execPath, ['adapters/paperpulse.js', 'start'], {
@@ -200,16 +256,20 @@ async function main(): Promise<void> {
   };
   const started = performance.now();
   if (wants('cli')) results.cli = await cliBench({ runs: Math.min(reps, 5), log: say });
+  if (wants('taste')) results.taste = await tasteBench({ log: say });
   const search: Record<string, unknown> = {};
   const ingest: Record<string, unknown> = {};
-  const needsArchive = ['ingest', 'search', 'command', 'memory'].some(wants);
+  const needsArchive = ['ingest', 'search', 'command', 'memory', 'feeds', 'discovery'].some(wants);
+  const feeds: Record<string, unknown> = {};
+  const discovery: Record<string, unknown> = {};
+  const { discoveryBench } = await import('./discovery.js');
 
   // --- Postgres at the chosen scale -------------------------------------------------------------------------
   let pg: Database | undefined;
   let pgUrl: string | undefined;
   if (needsArchive) {
     const file = await corpus(scale);
-    const target = await benchDatabase(`paperpulse_bench_${scale}`, Boolean(flags.reuse));
+    const target = await benchDatabase(flags.database ?? `paperpulse_bench_${scale}`, Boolean(flags.reuse));
     pgUrl = target.url;
     pg = await createDatabase({ databaseUrl: pgUrl, dataDir: 'unused', log });
     const [version] = await pg.rows<{ v: string }>(sql`select current_setting('server_version') as v`);
@@ -242,10 +302,18 @@ async function main(): Promise<void> {
       say('command latency…');
       results.command = await commandBench(pgImport.services);
     }
+    if (wants('feeds')) {
+      say('postgres: feed requests…');
+      feeds.postgres = { scale, ...(await feedBench(pgImport.services)) };
+    }
+    if (wants('discovery')) {
+      say('postgres: similar, author:, rising…');
+      discovery.postgres = { scale, ...(await discoveryBench(pgImport.services, pg, reps)) };
+    }
   }
 
   // --- PGlite at 100k (or the chosen scale when smaller) ------------------------------------------------------
-  if (wants('pglite')) {
+  if (wants('pglite') || wants('feeds') || wants('discovery')) {
     const liteScale = Math.min(scale, 100_000);
     const liteFile = await corpus(liteScale);
     const dir = mkdtempSync(join(tmpdir(), 'pp-bench-pglite-'));
@@ -255,8 +323,19 @@ async function main(): Promise<void> {
       const liteImport = await timedImport(lite, liteFile, liteScale);
       ingest.pglite_papers_per_s = liteImport.perSecond;
       ingest.pglite_scale = liteScale;
-      say(`pglite: ${liteImport.perSecond} papers/s; search mix…`);
-      search.pglite = { scale: liteScale, ...(await searchBench(liteImport.services, lite, 1)) };
+      say(`pglite: ${liteImport.perSecond} papers/s`);
+      if (wants('pglite')) {
+        say('pglite: search mix…');
+        search.pglite = { scale: liteScale, ...(await searchBench(liteImport.services, lite, 1)) };
+      }
+      if (wants('feeds')) {
+        say('pglite: feed requests…');
+        feeds.pglite = { scale: liteScale, ...(await feedBench(liteImport.services)) };
+      }
+      if (wants('discovery')) {
+        say('pglite: similar, author:, rising…');
+        discovery.pglite = { scale: liteScale, ...(await discoveryBench(liteImport.services, lite, reps)) };
+      }
       await lite.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -264,6 +343,8 @@ async function main(): Promise<void> {
   }
   results.search = search;
   results.ingest = ingest;
+  results.feeds = feeds;
+  results.discovery = discovery;
 
   // --- Fan-out and memory -------------------------------------------------------------------------------------
   const memory: Record<string, unknown> = {};
@@ -301,7 +382,25 @@ function table(r: Record<string, unknown>): string {
     add(`search ${db} @${x.scale} p50/p95/p99 ms`, `${x.p50_ms} / ${x.p95_ms} / ${x.p99_ms}`, 'p95 ≤ 50');
     add(`search ${db} ILIKE p95 ms (speed-up)`, `${x.ilike_p95_ms} (${x.speedup_vs_ilike_p95}×)`, '≥ 20×');
   }
+  const d = r.discovery as Record<string, Record<string, number | Record<string, number>>> | undefined;
+  for (const db of ['postgres', 'pglite']) {
+    const x = d?.[db];
+    if (!x) continue;
+    for (const [part, target] of [
+      ['similar', db === 'postgres' ? 'p95 ≤ 50 at 1M' : 'p95 ≤ 100'],
+      ['author', 'p95 ≤ 50 at 1M'],
+      ['rising', '–'],
+    ] as const) {
+      const v = x[part] as Record<string, number>;
+      add(`${part} ${db} @${x.scale} p50/p95/p99 ms`, `${v.p50_ms} / ${v.p95_ms} / ${v.p99_ms}`, target);
+    }
+  }
   if (c) add('command /papers search p50/p99 ms', `${c.p50_ms} / ${c.p99_ms}`, 'p99 ≤ 250');
+  const fe = r.feeds as Record<string, Record<string, number>> | undefined;
+  for (const db of ['postgres', 'pglite']) {
+    const x = fe?.[db];
+    if (x) add(`feed request ${db} @${x.scale} p50/p95/p99 ms`, `${x.p50_ms} / ${x.p95_ms} / ${x.p99_ms}`, '–');
+  }
   if (i)
     add(
       'ingest papers/s postgres / pglite',
@@ -319,6 +418,7 @@ function table(r: Record<string, unknown>): string {
   }
   if (m) add('memory idle / peak RSS MB', `${m.idle_rss_mb ?? '–'} / ${m.peak_rss_mb ?? '–'}`, 'idle ≤ 150');
   rows.push(...cliRows(r.cli as Record<string, unknown> | undefined));
+  rows.push(...tasteRows(r.taste as Parameters<typeof tasteRows>[0]));
   const w = [Math.max(...rows.map((x) => x[0].length)), Math.max(...rows.map((x) => x[1].length))];
   return rows.map(([a, b, t]) => `${a.padEnd(w[0]!)}  ${b.padEnd(w[1]!)}  ${t}`).join('\n');
 }

@@ -191,7 +191,9 @@ describe('paperpulse CLI on the embedded database', { timeout: 60_000 }, () => {
     expect(badJson.stderr).toMatch(/^paperpulse import: cannot import .*bad\.json: not valid JSON/);
     const down = await paperpulse(['ingest', '--date', '2026-11-12'], { ...env, HF_API_URL: 'http://127.0.0.1:9' });
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/2026-11-12: failed: could not fetch \/api\/daily_papers\?date=2026-11-12/);
+    expect(down.stderr).toBe(
+      'paperpulse ingest: Hugging Face at http://127.0.0.1:9 is unreachable (bad port): check the network, or HF_API_URL\n',
+    );
   });
 
   it('imports JSON Lines, skipping and reporting the bad lines and records', async () => {

@@ -73,10 +73,12 @@ describe('paperpulse start: the console channel', () => {
       { input: script },
     );
     expect(r.code).toBe(0);
+    // Connection refused is no network: no retry warnings over what the user types, just the one line below.
+    expect(r.stderr).not.toContain('Hugging Face request failed');
     const out = r.stdout;
     const expectations: (string | RegExp)[] = [
-      /^Could not reach Hugging Face \(could not fetch .*\), so the bundled sample was loaded instead: 215 papers, lists of Mon 2 Nov 2026 to Fri 13 Nov 2026 \(real titles and abstracts; synthetic ids, authors and upvotes\)\. See a digest with: \/papers digest preview 2026-11-13$/m,
-      '/papers search <query> [since:YYYY-MM-DD] [min-upvotes:N] [has:code] [public]',
+      /^Could not reach Hugging Face \(bad port at http:\/\/127\.0\.0\.1:1\), so the bundled sample was loaded instead: 215 papers, lists of Mon 2 Nov 2026 to Fri 13 Nov 2026 \(real titles and abstracts; synthetic ids, authors and upvotes\)\. See a digest with: \/papers digest preview 2026-11-13$/m,
+      '/papers search — ',
       'Results 1–5\n',
       '(type “more” for the next page)',
       'Results 6 (the last)',

@@ -15,11 +15,12 @@ import {
   type PlatformIo,
   type PlatformRegistry,
 } from '../../src/index.js';
-import type { PaperBlock } from '../../src/messages/model.js';
+import type { Action, PaperBlock } from '../../src/messages/model.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { drivers, silentLog, type TestDatabase } from '../support/databases.js';
 import { sample } from '../support/fixtures.js';
 import { type TestCore, testApp, testCore } from '../support/services.js';
+import { readingListContract } from './reading.contract.js';
 
 /** One message a platform shows in the channel (or in a thread of it). */
 export interface PostedPart {
@@ -48,6 +49,15 @@ export interface PlatformHarness {
   ready?(context: { platform: ChatPlatform; app: App; core: TestCore }): Promise<void>;
   /** Sends `/papers <command> <text>` as a manager (or not); resolves with what the user saw, as text. */
   command(command: string, text: string, options?: { manager?: boolean }): Promise<string>;
+  /** The user ids behind `manager: true` (default) and `manager: false`: two different people. */
+  readonly users: { readonly manager: string; readonly member: string };
+  /**
+   * Presses a button of one of our messages in `channel` as the manager (or the member); resolves with what the
+   * presser saw, as text. Platforms without buttons type the button's command instead.
+   */
+  press(action: Action, options?: { manager?: boolean }): Promise<string>;
+  /** The BibTeX of the last export as its owner received it, where it came as a file (the console writes one). */
+  exported?(): Promise<string | undefined>;
   /** The messages that reached `channel` so far (threads included), oldest first. */
   posted(): Promise<PostedPart[]>;
   close(): Promise<void>;
@@ -71,6 +81,7 @@ export function bigCard(i: number): PaperBlock {
     thumbnailUrl: `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2601.${String(10000 + i)}.png`,
     topics: ['scaling laws', `"graph neural" -survey ${'x'.repeat(150)}`],
     position: i + 1,
+    lines: [`🏛 ${'Organization '.repeat(30)}`, `▲ +38 in 24 h ${'x'.repeat(300)}`, 'shared: *a*', 'a fourth line'],
   };
 }
 
@@ -154,8 +165,8 @@ export function describeChatPlatformContract(label: string, makeHarness: () => P
 
     it('answers a command through the real dispatcher', async () => {
       const reply = await h.command('help', '');
-      expect(reply).toContain('/papers search ');
-      expect(reply).toContain('/papers digest on|off');
+      expect(reply).toContain('/papers search — ');
+      expect(reply).toContain('/papers digest — ');
       expect(reply).toContain('PaperPulse: Hugging Face Daily Papers in this channel');
     });
 
@@ -269,6 +280,21 @@ export function describeChatPlatformContract(label: string, makeHarness: () => P
       expect(err).toBeInstanceOf(PlatformError);
       expect((err as PlatformError).permanent).toBe(true);
       expect((err as PlatformError).platform).toBe(h.name);
+    });
+
+    readingListContract(() => ({ h, core, platform }));
+    it('discovery: author: search, follow, similar with shared terms, rising and its bad window', async () => {
+      expect(await h.command('search', 'author:"author a2"')).toContain(
+        'Gradient-Normalized Smoothness for Optimization with Approximate Hessians',
+      );
+      expect(await h.command('follow', 'org nvidia')).toContain('Subscribed this channel to “org:"nvidia"”');
+      expect(await h.command('topics', '')).toContain('org:"nvidia"');
+      const similar = await h.command('similar', '9901.00066 3');
+      expect(similar).toContain('Similar to TRP: Trained Rank Pruning for Efficient Deep Neural Networks');
+      expect(similar).toContain('Trained Rank Pruning for Efficient Deep Neural Networks');
+      expect(similar).toMatch(/Shared: \S+/);
+      expect(await h.command('rising', '7d')).toContain('Rising · upvotes gained in the last 7 days');
+      expect(await h.command('rising', '3d')).toMatch(/window must be one of 24h, 7d, not [“"]3d[”"]/);
     });
   });
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { builtinPlatforms } from '../../adapters/registry.js';
 import type { ChatPlatform, CommandDispatcher } from '../../src/index.js';
@@ -34,16 +37,29 @@ describeChatPlatformContract('console', async () => {
   // A second person at a second terminal who does not manage the channel: the same registry module, configured so.
   const guest = terminal();
   let consoles: { owner: ChatPlatform; guest: ChatPlatform } | undefined;
+  const exports = mkdtempSync(join(tmpdir(), 'paperpulse-exports-'));
+  const who = (options?: { manager?: boolean }) =>
+    options?.manager === false
+      ? { platform: consoles!.guest, term: guest }
+      : { platform: consoles!.owner, term: owner };
   return {
     name: 'console',
     registry,
-    env: { USER: 'tester' },
+    env: { USER: 'tester', PAPERPULSE_EXPORT_DIR: exports },
+    users: { manager: 'tester', member: 'guest' },
+    // The console has no buttons: a button is its command, typed.
+    press: (action, options) => type(who(options) as never, action.command!),
+    async exported() {
+      const files = readdirSync(exports).map((f) => join(exports, f));
+      const newest = files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+      return newest ? readFileSync(newest, 'utf8') : undefined;
+    },
     io: owner.io,
     channel: { platform: 'console', address: 'local' },
     goneChannel: { platform: 'console', address: 'elsewhere' },
     async ready({ platform, app, core }) {
       const module = registry.get('console')!;
-      const setup = await module.configure({ USER: 'guest' });
+      const setup = await module.configure({ USER: 'guest', PAPERPULSE_EXPORT_DIR: exports });
       if (!setup.on) throw new Error('console is off');
       const second = await module.create(
         { ...(setup.config as object), manager: false },
@@ -58,11 +74,7 @@ describeChatPlatformContract('console', async () => {
       consoles = { owner: platform, guest: second };
     },
     async command(command, text, options) {
-      const who =
-        options?.manager === false
-          ? { platform: consoles!.guest, term: guest }
-          : { platform: consoles!.owner, term: owner };
-      return type(who as never, `/papers ${command} ${text}`);
+      return type(who(options) as never, `/papers ${command} ${text}`);
     },
     async posted(): Promise<PostedPart[]> {
       return owner.output

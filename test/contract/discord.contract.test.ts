@@ -4,6 +4,7 @@ import type { DiscordPlatform } from '../../adapters/discord/platform.js';
 import { builtinPlatforms } from '../../adapters/registry.js';
 import {
   ADDRESS,
+  buttonPress,
   CHANNEL_ID,
   chatInput,
   definition,
@@ -15,6 +16,7 @@ import {
   seen,
   send,
   textToOptions,
+  USER_ID,
 } from '../support/discord-harness.js';
 import { FakeDiscord, messageText } from '../support/fake-discord.js';
 import { describeChatPlatformContract } from './chat-platform.contract.js';
@@ -28,6 +30,13 @@ import { describeChatPlatformContract } from './chat-platform.contract.js';
 // messages already there and post nothing new (test/adapters/discord/digest.test.ts covers that). Here the fake
 // behaves as Discord does once that memory has passed, which is when the core resumes a delivery (after its lease).
 vi.setConfig({ hookTimeout: 120_000 });
+
+/** A member who does not manage the channel: another person than the manager. */
+const MEMBER_ID = '4000000000000000002';
+const who = (options?: { manager?: boolean }) =>
+  options?.manager === false
+    ? { permissions: MEMBER_PERMISSIONS, userId: MEMBER_ID }
+    : { permissions: MANAGER_PERMISSIONS, userId: USER_ID };
 
 describeChatPlatformContract('discord', async () => {
   const fake = await new FakeDiscord({ timeScale: 0.1, nonceWindowMs: 0 }).start();
@@ -44,10 +53,14 @@ describeChatPlatformContract('discord', async () => {
     async ready(context) {
       platform = context.platform as DiscordPlatform;
     },
+    users: { manager: USER_ID, member: MEMBER_ID },
     async command(command, text, options) {
-      const raw = chatInput(fake, command, textToOptions(definition(command), text), {
-        permissions: options?.manager === false ? MEMBER_PERMISSIONS : MANAGER_PERMISSIONS,
-      });
+      const raw = chatInput(fake, command, textToOptions(definition(command), text), who(options));
+      await send(platform!, fake, raw);
+      return seen(fake, raw.id);
+    },
+    async press(action, options) {
+      const raw = buttonPress(fake, action.id, false, who(options));
       await send(platform!, fake, raw);
       return seen(fake, raw.id);
     },

@@ -18,6 +18,8 @@ describeChatPlatformContract('memory (a platform from test/)', async () => {
     },
     command: (command, text, options) =>
       platform!.type(options?.manager === false ? 'bob' : 'ada', 'lab/papers', `${command} ${text}`),
+    users: { manager: 'ada', member: 'bob' },
+    press: (action, options) => platform!.press(options?.manager === false ? 'bob' : 'ada', 'lab/papers', action.id),
     async posted() {
       return platform!.messages.filter((m) => m.channel === 'lab/papers');
     },

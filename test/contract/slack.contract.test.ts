@@ -24,6 +24,21 @@ describeChatPlatformContract('slack', async () => {
     async ready(context) {
       platform = context.platform as SlackPlatform;
     },
+    users: { manager: 'UADMIN', member: 'UMEMBER' },
+    async press(action, options) {
+      const sent = await fake.pressButton(
+        `http://127.0.0.1:${platform!.port}/slack/events`,
+        SECRET,
+        { action_id: 'button', value: action.id },
+        { user: options?.manager === false ? 'UMEMBER' : 'UADMIN', channel: 'CCONTRACT', team: TEAM },
+      );
+      if (sent.status !== 200) throw new Error(`the app answered ${sent.status}`);
+      await fake.waitFor(() => fake.responsesTo(sent.responseId).length > 0);
+      return fake
+        .responsesTo(sent.responseId)
+        .map((r) => messageText(r.body))
+        .join('\n');
+    },
     async command(command, text, options) {
       const sent = await fake.slashCommand(`http://127.0.0.1:${platform!.port}/slack/events`, SECRET, {
         text: `${command} ${text}`,

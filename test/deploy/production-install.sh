@@ -9,21 +9,28 @@
 #      TypeScript module of src/ and adapters/ imported once (the lazily loaded ones too: PGlite, discord.js,
 #      Bolt), and the image's CMD, `node adapters/paperpulse.js start`, run as a console script on the embedded
 #      database (Hugging Face unreachable: it loads the bundled sample, answers, exits 0 at end of input);
-#   4. with --healthz: the bot started with HTTP_PORT and the Dockerfile's own HEALTHCHECK command run against it.
+#   4. with --healthz: the bot started with HTTP_PORT and the Dockerfile's own HEALTHCHECK command run against it,
+#      then GET /readyz (database, migrations, platform) and GET /metrics.
+#
+# With --database-url URL (an empty Postgres database), steps 3 and 4 run against it instead of the embedded
+# database, as the compose file does.
 #
 # A dev dependency imported at run time fails step 3 with Node's "Cannot find package 'X' imported from <file>".
 #
-#   bash test/deploy/production-install.sh [--healthz] [--keep]
+#   bash test/deploy/production-install.sh [--healthz] [--keep] [--database-url URL]
 set -euo pipefail
 
 healthz=false
 keep=false
-for arg in "$@"; do
-  case "$arg" in
+database_url=""
+while [ $# -gt 0 ]; do
+  case "$1" in
     --healthz) healthz=true ;;
     --keep) keep=true ;;
-    *) echo "usage: $0 [--healthz] [--keep]" >&2; exit 2 ;;
+    --database-url) database_url="${2:-}"; shift ;;
+    *) echo "usage: $0 [--healthz] [--keep] [--database-url URL]" >&2; exit 2 ;;
   esac
+  shift
 done
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -68,6 +75,8 @@ fi
 
 run_env=(env -i "PATH=$PATH" "HOME=$work/home" "TMPDIR=$work/tmp" NODE_ENV=production NO_COLOR=1
   HF_API_URL=http://127.0.0.1:9 HF_TIMEOUT_MS=1000 "PAPERPULSE_DATA_DIR=$work/data")
+if [ -n "$database_url" ]; then run_env+=("DATABASE_URL=$database_url"); fi
+database_kind="$([ -n "$database_url" ] && echo Postgres || echo 'embedded database')"
 mkdir -p "$work/home" "$work/tmp"
 
 step "node adapters/paperpulse.js --help"
@@ -99,13 +108,13 @@ if ! out="$(cd "$app" && "${run_env[@]}" timeout 120 node --import tsx --input-t
 fi
 echo "ok: $out"
 
-step "the image's CMD: node adapters/paperpulse.js start (console script, embedded database, Hugging Face unreachable)"
+step "the image's CMD: node adapters/paperpulse.js start (console script, $database_kind, Hugging Face unreachable)"
 if ! out="$(cd "$app" && printf '/papers help\n/papers search optimal transport\n' |
   "${run_env[@]}" timeout 180 node adapters/paperpulse.js start 2>&1)"; then
   echo "$out" >&2
   fail "start did not exit 0 at end of input"
 fi
-grep -q 'loaded the bundled sample instead (215 papers' <<<"$out" || { echo "$out" >&2; fail "the bundled sample was not loaded"; }
+grep -q 'so the bundled sample was loaded instead: 215 papers' <<<"$out" || { echo "$out" >&2; fail "the bundled sample was not loaded"; }
 grep -q 'huggingface.co/papers/' <<<"$out" || { echo "$out" >&2; fail "the search answered no paper"; }
 echo "ok"
 
@@ -129,11 +138,26 @@ if [ "$healthz" = true ]; then
     if (cd "$app" && "${run_env[@]}" HTTP_PORT=$port node -e "$healthcheck"); then healthy=true; break; fi
     sleep 1
   done
+  ready=""
+  metrics=""
+  if [ "$healthy" = true ]; then
+    for _ in $(seq 1 30); do
+      ready="$(node -e 'fetch(process.argv[1]).then(async (r) => { process.stdout.write(`${r.status} ${await r.text()}`); })' \
+        "http://127.0.0.1:$port/readyz" 2>&1 || true)"
+      case "$ready" in 200*) break ;; esac
+      sleep 1
+    done
+    metrics="$(node -e 'fetch(process.argv[1]).then(async (r) => process.stdout.write(await r.text()))' \
+      "http://127.0.0.1:$port/metrics" 2>&1 || true)"
+  fi
   pkill -TERM -P "$bot_pid" 2>/dev/null || true
   wait "$bot_pid" 2>/dev/null || true
   bot_pid=""
   [ "$healthy" = true ] || { tail -20 "$work/bot.log" >&2; fail "GET /healthz on HTTP_PORT=$port did not answer 2xx within 60 s"; }
-  echo "ok"
+  case "$ready" in 200*) ;; *) echo "$ready" >&2; tail -20 "$work/bot.log" >&2; fail "GET /readyz did not answer 200 within 30 s" ;; esac
+  grep -q '^process_resident_memory_bytes ' <<<"$metrics" || { echo "$metrics" | head -20 >&2; fail "GET /metrics has no process memory"; }
+  grep -q '^paperpulse_last_successful_ingest_timestamp_seconds ' <<<"$metrics" || { echo "$metrics" | head -20 >&2; fail "GET /metrics has no paperpulse_ metrics"; }
+  echo "ok: /healthz, /readyz ($(head -1 <<<"${ready#200 }")), /metrics"
 fi
 
 echo "PASS: production install (npm ci --omit=dev) runs"

@@ -8,11 +8,13 @@
  * - `hang`: the connection is accepted and never answered; nothing was done. The client's own timeout ends it.
  * - `lostAnswer`: the request is carried out and recorded, then the connection is destroyed before any answer: the
  *   client cannot know it succeeded (the case idempotency keys and read-backs exist for).
+ * - `acceptedError`: the request is carried out and recorded, then answered with a 5xx (a gateway or load balancer
+ *   in front of the platform timing out after the platform did the work): the client sees a failure that was not one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { prng } from './prng.js';
 
-export type FaultKind = 'serverError' | 'rateLimited' | 'hang' | 'lostAnswer';
+export type FaultKind = 'serverError' | 'rateLimited' | 'hang' | 'lostAnswer' | 'acceptedError';
 
 /** Shares of matching requests (0–1 each, summing to at most 1) and the seed. */
 export interface FaultOptions {
@@ -21,6 +23,7 @@ export interface FaultOptions {
   readonly rateLimited?: number | undefined;
   readonly hang?: number | undefined;
   readonly lostAnswer?: number | undefined;
+  readonly acceptedError?: number | undefined;
   /** Which requests may fail (default: the fake's message-creating route). */
   readonly match?: ((method: string, path: string) => boolean) | undefined;
 }
@@ -33,9 +36,10 @@ export interface FaultCounters {
   rateLimited: number;
   hang: number;
   lostAnswer: number;
+  acceptedError: number;
 }
 
-const KINDS: readonly FaultKind[] = ['serverError', 'rateLimited', 'hang', 'lostAnswer'];
+const KINDS: readonly FaultKind[] = ['serverError', 'rateLimited', 'hang', 'lostAnswer', 'acceptedError'];
 const SERVER_ERRORS = [500, 502, 503] as const;
 
 /** Draws the fault for each matching request. */
@@ -47,6 +51,7 @@ export class FaultInjector {
     rateLimited: 0,
     hang: 0,
     lostAnswer: 0,
+    acceptedError: 0,
   };
   /** Responses held open by `hang`, ended at stop(). */
   private readonly hung = new Set<ServerResponse>();

@@ -1,6 +1,6 @@
 import { type App, buildApp } from '../../src/app.js';
 import type { CoreServices } from '../../src/commands/definition.js';
-import { loadConfig } from '../../src/config.js';
+import { type Env, loadConfig } from '../../src/config.js';
 import type { ChannelRef } from '../../src/domain/channel.js';
 import { HfClient } from '../../src/huggingface/client.js';
 import type { Logger } from '../../src/logger.js';
@@ -14,7 +14,7 @@ import { silentLog } from './databases.js';
 /** The core on a test database, talking to a (fake) Hugging Face at `hfUrl` with instant retries. */
 export function testApp(
   database: TestDatabase,
-  options: { clock: Clock; hfUrl?: string; log?: Logger; pageSize?: number },
+  options: { clock: Clock; hfUrl?: string; log?: Logger; pageSize?: number; env?: Env },
 ): App {
   const log = options.log ?? silentLog;
   const source = new HfClient({
@@ -24,7 +24,7 @@ export function testApp(
     timeoutMs: 2_000,
     pageSize: options.pageSize,
   });
-  return buildApp(database, { config: loadConfig({}), log, clock: options.clock, source });
+  return buildApp(database, { config: loadConfig(options.env ?? {}), log, clock: options.clock, source });
 }
 
 /** What a test drives: the services, a dispatcher and a delivery service for `platforms`. */

@@ -81,6 +81,11 @@ export class Session {
     this.child.kill('SIGKILL');
   }
 
+  /** Sends `signal` to the child (npm, or node itself). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   /** Resolves with the stdout index just after the first match of `pattern` at or after `from`. */
   async waitFor(pattern: RegExp | string, options: { from?: number; timeoutMs?: number } = {}): Promise<number> {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);

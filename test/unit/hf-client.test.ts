@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BotError } from '../../src/errors.js';
 import { HfClient, rateLimitWaitMs } from '../../src/huggingface/client.js';
+import { SourceUnreachable } from '../../src/ports/paper-source.js';
 import { FakeHuggingFace } from '../support/fake-huggingface.js';
 import { dailyPapers20241025, paper250904664 } from '../support/fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
@@ -86,16 +87,27 @@ describe('HfClient against a local Hugging Face', () => {
     expect(hf.requests).toHaveLength(4);
   });
 
-  it('reports a server that cannot be reached', async () => {
+  it('reports a server that cannot be reached at once, without retrying (connection refused is no network)', async () => {
     const url = hf.url;
     await hf.stop();
-    const err = await new HfClient({ baseUrl: url, log: captureLogs().log, sleep: async () => {}, maxAttempts: 2 })
+    let sleeps = 0;
+    const err = await new HfClient({
+      baseUrl: url,
+      log: captureLogs().log,
+      sleep: async () => {
+        sleeps++;
+      },
+      maxAttempts: 2,
+    })
       .fetchList({ date: '2024-10-25' })
       .then(
         () => undefined,
         (e: unknown) => e as BotError,
       );
-    expect(err?.message).toMatch(/could not fetch .* ECONNREFUSED after 2 attempts/);
+    expect(err).toBeInstanceOf(SourceUnreachable);
+    expect(err?.message).toBe(`Hugging Face at ${url} is unreachable (ECONNREFUSED): check the network, or HF_API_URL`);
+    expect(err?.code).toBe('SOURCE_UNAVAILABLE');
+    expect(sleeps).toBe(0);
   });
 
   it('times out a request that hangs, and retries it', async () => {
@@ -150,5 +162,58 @@ describe('rate-limit headers', () => {
     ).toBe(10_000);
     expect(rateLimitWaitMs(new Headers({ ratelimit: 'limit=500, remaining=0, reset=30' }))).toBe(30_000);
     expect(rateLimitWaitMs(new Headers({}))).toBeUndefined();
+  });
+});
+
+describe('HfClient when the response body breaks off', () => {
+  /** A server whose first `broken` answers send the headers and half a body, then stall or reset. */
+  async function breakingServer(mode: 'stall' | 'reset', broken: number) {
+    const { createServer } = await import('node:http');
+    const body = JSON.stringify(dailyPapers20241025());
+    let served = 0;
+    const open = new Set<import('node:net').Socket>();
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+      if (served++ < broken) {
+        res.write(body.slice(0, 100));
+        if (mode === 'reset') setTimeout(() => res.socket?.destroy(), 20);
+        return; // stall: never finish
+      }
+      res.end(body);
+    });
+    server.on('connection', (s) => {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      requests: () => served,
+      close: () => {
+        for (const s of open) s.destroy();
+        server.close();
+      },
+    };
+  }
+
+  it.each(['stall', 'reset'] as const)('retries a body that %ss mid-transfer and says what happened', async (mode) => {
+    const server = await breakingServer(mode, 1);
+    const logs = captureLogs();
+    try {
+      const records = await client({ baseUrl: server.url, timeoutMs: 300, log: logs.log }).fetchList({
+        date: '2024-10-25',
+      });
+      expect(records).toHaveLength(3);
+      expect(server.requests()).toBe(2);
+      const warning = logs.entries.find((e) => e.msg === 'Hugging Face request failed; retrying');
+      expect(String(warning?.problem)).toMatch(
+        mode === 'stall'
+          ? /the response body stalled after 300 ms/
+          : /connection broke while the response body was read/,
+      );
+    } finally {
+      server.close();
+    }
   });
 });

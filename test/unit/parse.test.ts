@@ -55,7 +55,7 @@ describe('one parser for text and typed options', () => {
     [
       'digest',
       text('volume 11'),
-      'setting must be one of on, off, time, timezone, days, size, min-upvotes, mode, weekly, thread, preview, not “volume”.',
+      'setting must be one of on, off, time, timezone, days, size, min-upvotes, mode, weekly, thread, rising, ranking, preview, not “volume”.',
     ],
     ['status', typed({ public: 'maybe' }), 'public must be yes or no, not “maybe”.'],
   ])('%s %j is refused: %s', (name, input, message) => {
@@ -79,13 +79,20 @@ describe('one parser for text and typed options', () => {
     expect(registry.list.map((d) => d.name)).toEqual([
       'help',
       'trending',
+      'rising',
       'search',
       'paper',
+      'similar',
       'topics',
       'subscribe',
       'unsubscribe',
+      'follow',
       'digest',
       'status',
+      'feed',
+      'save',
+      'saved',
+      'vote',
     ]);
     for (const d of registry.list) for (const o of d.options) expect(o.description.length).toBeLessThanOrEqual(100);
   });

@@ -43,7 +43,21 @@ describe('search query parsing', () => {
       since: '2024-01-01',
       minUpvotes: 10,
       hasCode: true,
+      authors: [],
+      orgs: [],
     });
+  });
+
+  it('pulls out author: and org: (quoted or one word), once each, outside quotes only', () => {
+    const q = parseSearchQuery('attention author:"Tri  Dao" org:nvidia AUTHOR:LeCun author:"tri dao" "org:phrase"');
+    expect(q.text).toBe('attention "org:phrase"');
+    expect(q.authors).toEqual(['Tri Dao', 'LeCun']);
+    expect(q.orgs).toEqual(['nvidia']);
+    expect(hasCriteria(parseSearchQuery('org:"Google DeepMind"'))).toBe(true);
+    expect(() => parseSearchQuery('author:""')).toThrow('author: needs a name');
+    expect(() => parseSearchQuery('a author:a author:b author:c org:d org:e org:f')).toThrow(
+      'at most 5 author: and org: filters',
+    );
   });
 
   it('does not read filters inside quotes, and keeps a negated phrase whole', () => {

@@ -14,6 +14,9 @@ export const startCommand: CliCommand = {
   defaultLogLevel: 'info',
   service: true,
   async run(ctx) {
+    // Signals are caught from the very start: one during start-up stops the bot as soon as it is up (default
+    // handling would kill the process and leave the data-directory lock behind).
+    const stopRequest = watchForStop(ctx.io.env);
     const [{ runBot }, { choosePlatforms }, { createLogger }] = await Promise.all([
       import('../../app.js'),
       import('../../platforms.js'),
@@ -27,23 +30,78 @@ export const startCommand: CliCommand = {
           write: (line) => ctx.io.stderr.write(`${line}\n`),
         })
       : ctx.log;
-    const bot = await runBot({
-      config: ctx.config,
-      log,
-      env: ctx.io.env,
-      io: { stdin: ctx.io.stdin, stdout: ctx.io.stdout },
-      platforms: ctx.platforms,
-      schedule: ctx.config.scheduler,
-    });
-    const signalled = new Promise<string>((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
-    });
-    const reason = await Promise.race([bot.finished.then(() => 'end of input'), signalled]);
-    log.info({ reason }, 'shutting down');
-    await bot.stop();
-    return EXIT.ok;
+    try {
+      const starting = runBot({
+        config: ctx.config,
+        log,
+        env: ctx.io.env,
+        io: { stdin: ctx.io.stdin, stdout: ctx.io.stdout },
+        platforms: ctx.platforms,
+        schedule: ctx.config.scheduler,
+      });
+      // A stop asked for during start-up waits for the start to finish (then stops cleanly), but not for ever.
+      void stopRequest.requested.then(() => {
+        setTimeout(() => {
+          log.warn(`start-up did not finish within ${START_GRACE_MS / 1000} s of the stop request; exiting`);
+          process.exit(EXIT.ok);
+        }, START_GRACE_MS).unref();
+      });
+      const bot = await starting;
+      const reason = await Promise.race([bot.finished.then(() => 'end of input'), stopRequest.requested]);
+      log.info({ reason }, 'shutting down');
+      await bot.stop();
+      return EXIT.ok;
+    } finally {
+      stopRequest.dispose();
+    }
   },
 };
+
+/** How long a stop asked for during start-up waits for the start to finish before the process just exits. */
+const START_GRACE_MS = 8_000;
+
+/**
+ * Resolves `requested` on SIGTERM, SIGINT or SIGHUP, and when the bot runs under `npm start` and npm goes away
+ * (npm killed: its child would otherwise keep running, holding the data-directory lock). A second signal exits at
+ * once (the lock is released by its exit handler).
+ */
+function watchForStop(env: Readonly<Record<string, string | undefined>>): {
+  requested: Promise<string>;
+  dispose(): void;
+} {
+  const signals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+  let asked: string | undefined;
+  let resolve!: (reason: string) => void;
+  const requested = new Promise<string>((r) => {
+    resolve = r;
+  });
+  const onSignal = (signal: string) => {
+    if (asked) {
+      process.stderr.write(`paperpulse: ${signal} again: exiting without waiting\n`);
+      process.exit(EXIT.failure);
+    }
+    asked = signal;
+    resolve(signal);
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+  const parent = process.ppid;
+  const watchdog =
+    env.npm_lifecycle_event !== undefined
+      ? setInterval(() => {
+          if (process.ppid !== parent && !asked) {
+            asked = 'npm exited';
+            resolve(asked);
+          }
+        }, 500).unref()
+      : undefined;
+  return {
+    requested,
+    dispose() {
+      for (const signal of signals) process.off(signal, onSignal);
+      if (watchdog) clearInterval(watchdog);
+    },
+  };
+}
 
 export const digestCommand: CliCommand = {
   name: 'digest',

@@ -64,4 +64,17 @@ describe('the console renderer', () => {
     );
     expect(digest).toContain('   ↳ save: /papers save 2511.01234\n━━━');
   });
+
+  it('shows a card’s extra lines under the authors, at most 3', () => {
+    const text = renderReply(
+      {
+        ok: true,
+        ephemeral: true,
+        message: message([card({ lines: ['🏛 NVIDIA · submitted by @akhaliq', 'two', 'three', 'four'] })]),
+      },
+      style,
+    );
+    expect(text).toContain('   Ada Lovelace\n   🏛 NVIDIA · submitted by @akhaliq\n   two\n   three\n');
+    expect(text).not.toContain('four');
+  });
 });

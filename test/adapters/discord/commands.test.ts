@@ -36,13 +36,20 @@ describe('the /papers command', () => {
     expect(command.options.map((o) => o.name)).toEqual([
       'help',
       'trending',
+      'rising',
       'search',
       'paper',
+      'similar',
       'topics',
       'subscribe',
       'unsubscribe',
+      'follow',
       'digest',
       'status',
+      'feed',
+      'save',
+      'saved',
+      'vote',
     ]);
   });
 
@@ -85,6 +92,8 @@ describe('the /papers command', () => {
       'mode',
       'weekly',
       'thread',
+      'rising',
+      'ranking',
       'preview',
     ]);
     expect(digest.options[1]).toEqual({
@@ -179,7 +188,7 @@ describe('paperpulse discord:deploy-commands', () => {
     expect(put[0]!.body).toEqual([command]);
     expect(fake.commands.get(GUILD_ID)).toHaveLength(1);
     expect(stdout).toBe(
-      `Deployed /papers (help, trending, search, paper, topics, subscribe, unsubscribe, digest, status) to server ${GUILD_ID}: available now.\n` +
+      `Deployed /papers (help, trending, rising, search, paper, similar, topics, subscribe, unsubscribe, follow, digest, status, feed, save, saved, vote) to server ${GUILD_ID}: available now.\n` +
         `Invite the bot with: https://discord.com/oauth2/authorize?client_id=${fake.applicationId}&scope=bot+applications.commands&permissions=309237664768\n`,
     );
   });

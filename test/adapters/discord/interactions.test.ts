@@ -93,6 +93,12 @@ describe('Discord interactions through the real client', () => {
       }
       return a.kind === 'delete' ? [] : [a.body as Body];
     });
+  /** The More button of a search page, in whichever message part carries it. */
+  const moreButton = (answers: Answers) =>
+    messages(answers)
+      .flatMap((m) => m.components ?? [])
+      .flatMap((row) => row.components)
+      .find((b) => b.custom_id?.startsWith('more:'))!;
   /** Whether the answer is for the caller only (the direct reply's or the deferral's flag). */
   const ephemeral = (answers: Answers) => ((callback(answers).data?.flags ?? 0) & EPHEMERAL) === EPHEMERAL;
 
@@ -112,6 +118,7 @@ describe('Discord interactions through the real client', () => {
       'unsubscribe',
       'digest',
       'status',
+      'feed',
     ]) {
       expect(text).toContain(`/papers ${name}`);
     }
@@ -147,7 +154,9 @@ describe('Discord interactions through the real client', () => {
     const first = await run('search', [str('query', 'learning')]);
     const [data] = messages(first.answers);
     expect(data!.embeds).toHaveLength(5);
-    const button = data!.components![0]!.components[0]!;
+    // Each card has its own row (Save); the page's More button follows the cards.
+    expect(data!.components![0]!.components[0]!.label).toBe('1 · Save');
+    const button = moreButton(first.answers);
     expect(button.label).toBe('More');
     expect(button.custom_id).toMatch(/^more:[A-Za-z0-9_-]{12}$/);
     const press = buttonPress(fake, button.custom_id, true);
@@ -158,7 +167,7 @@ describe('Discord interactions through the real client', () => {
 
   it('search: a stale or unknown button gets the core’s polite answer', async () => {
     const first = await run('search', [str('query', 'learning')]);
-    const id = messages(first.answers)[0]!.components![0]!.components[0]!.custom_id;
+    const id = moreButton(first.answers).custom_id;
     clock.advance(16 * 60_000);
     try {
       const expired = buttonPress(fake, id, true);

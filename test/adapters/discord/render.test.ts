@@ -148,6 +148,15 @@ describe('a paper card', () => {
     expect(embed.footer!.text.endsWith('…')).toBe(true);
   });
 
+  it('shows at most 3 extra card lines (organization, submitter, gains…) above the TL;DR, escaped and cut', () => {
+    const embed = paperEmbed(card({ lines: ['🏛 NVIDIA · submitted by @a_k', 'y'.repeat(500), 'three', 'four'] }));
+    const lines = embed.description!.split('\n');
+    expect(lines[0]).toBe('🏛 NVIDIA · submitted by @a\\_k');
+    expect(lines[1]).toHaveLength(200);
+    expect(lines[2]).toBe('three');
+    expect(embed.description).not.toContain('four');
+  });
+
   it('the biggest card the model allows stays far below 6000 characters', () => {
     const embed = paperEmbed(bigCard(7));
     expect(embedLength(embed)).toBeLessThan(MESSAGE_LIMITS.embedTotal / 3);

@@ -39,8 +39,8 @@ describe('Slack /papers over HTTP (real Bolt app)', () => {
       const reply = await s.command(text);
       expect(reply.body.response_type).toBe('ephemeral');
       expect(reply.text).toContain('PaperPulse: Hugging Face Daily Papers in this channel');
-      expect(reply.text).toContain('/papers search &lt;query&gt;');
-      expect(reply.text).toContain('/papers digest on|off');
+      expect(reply.text).toContain('/papers search — ');
+      expect(reply.text).toContain('/papers digest — ');
     }
   });
 
@@ -75,10 +75,12 @@ describe('Slack /papers over HTTP (real Bolt app)', () => {
   it('pages a search with the More button, and answers a stale or foreign button politely', async () => {
     const first = await s.command('search diffusion');
     expect(first.text).toContain('Results 1–5');
-    const actions = (first.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find(
+    // Each card has its actions block (Save); the page's More button is in the last one.
+    const actions = (first.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).filter(
       (b) => b.type === 'actions',
     );
-    const more = actions!.elements![0]!;
+    expect(actions[0]!.elements![0]!.value).toMatch(/^save:\d{4}\.\d{5}$/);
+    const more = actions.at(-1)!.elements![0]!;
     expect(more.action_id).toBe('paperpulse:0');
     expect(more.value).toMatch(/^more:[A-Za-z0-9_-]{12}$/);
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { buildManifest, slackManifestCommand, toYaml } from '../../../adapters/slack/manifest.js';
+import { buildManifest, slackManifestCommand, toYaml, usageHint } from '../../../adapters/slack/manifest.js';
 import { createPapersCommands, createPlatformRegistry, runCli } from '../../../src/index.js';
 
 async function cli(args: string[]) {
@@ -19,6 +19,17 @@ async function cli(args: string[]) {
   return { code, stdout, stderr };
 }
 
+describe('the usage hint', () => {
+  it('is the whole list when it fits in 100 characters, else whole names and a pointer to help', () => {
+    expect(usageHint(['help', 'search'])).toBe('help | search');
+    const long = Array.from({ length: 30 }, (_, i) => `command${i}`);
+    const hint = usageHint(long);
+    expect(hint.length).toBeLessThanOrEqual(100);
+    expect(hint.endsWith(' | … (help for all)')).toBe(true);
+    for (const part of hint.replace(' | … (help for all)', '').split(' | ')) expect(long).toContain(part);
+  });
+});
+
 describe('paperpulse slack:manifest', () => {
   it('prints a Socket Mode manifest by default: the command, the bot scopes, interactivity, events', async () => {
     const out = await cli(['slack:manifest']);
@@ -36,12 +47,26 @@ describe('paperpulse slack:manifest', () => {
           {
             command: '/papers',
             description: 'Hugging Face Daily Papers: trending, search, topics and the daily digest',
-            usage_hint: names.join(' | '),
+            // Slack's usage hint is cut at 100 characters: the commands, as many as fit.
+            usage_hint: 'help | trending | rising | search | paper | similar | topics | subscribe | … (help for all)',
             should_escape: false,
           },
         ],
       },
-      oauth_config: { scopes: { bot: ['commands', 'chat:write', 'chat:write.public', 'users:read'] } },
+      oauth_config: {
+        scopes: {
+          bot: [
+            'commands',
+            'chat:write',
+            'chat:write.public',
+            'users:read',
+            'channels:history',
+            'groups:history',
+            'files:write',
+            'im:write',
+          ],
+        },
+      },
       settings: {
         event_subscriptions: { bot_events: ['app_uninstalled', 'tokens_revoked'] },
         interactivity: { is_enabled: true },

@@ -128,6 +128,19 @@ describe('Slack renderer: blocks', () => {
     ]);
   });
 
+  it('shows at most 3 extra card lines under the TL;DR, escaped and cut to 200', () => {
+    const [section] = renderPaper({
+      ...bigCard(1),
+      thumbnailUrl: undefined,
+      lines: ['🏛 A & B', 'z'.repeat(400), '3', '4'],
+    });
+    const text = (section as { text: { text: string } }).text.text.split('\n');
+    expect(text[3]).toBe('🏛 A &amp; B');
+    expect(text[4]).toHaveLength(200);
+    expect(text[5]).toBe('3');
+    expect(text.join('\n')).not.toContain('\n4\n');
+  });
+
   it('escapes &, < and > in paper text, neutralises *_~` outside URLs, and never links an unsafe URL', () => {
     const blocks = renderPaper(
       card({

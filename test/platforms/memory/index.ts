@@ -66,6 +66,19 @@ export class MemoryPlatform implements ChatPlatform {
       channel: { platform: this.name, address },
       isManager: async () => this.config.managers.includes(user),
     });
+    // A file (an export) comes with the answer, as an attachment would.
+    return result.message.file ? `${result.message.text}\n${result.message.file.content}` : result.message.text;
+  }
+
+  /** A user presses a button (its core action id) in a channel; resolves with the answer as text. */
+  async press(user: string, address: string, actionId: string): Promise<string> {
+    if (!this.dispatcher) throw new Error('the memory platform is not started');
+    const result = await this.dispatcher.dispatchAction({
+      actionId,
+      user: { id: user, displayName: user },
+      channel: { platform: this.name, address },
+      isManager: async () => this.config.managers.includes(user),
+    });
     return result.message.text;
   }
 

@@ -119,6 +119,15 @@ export const DISCORD_INTERACTIONS = {
  * another message was created by the same author with the same nonce, that message will be returned and no new
  * message will be created." — message.mdx, Create Message params.
  */
+/**
+ * Snowflakes — docs:developers/reference.mdx "Snowflakes": "Timestamp: Milliseconds since Discord Epoch, the first
+ * second of 2015 or 1420070400000", in the bits from 22 up ("(snowflake >> 22) + 1420070400000").
+ */
+export const DISCORD_SNOWFLAKE = {
+  epochMs: 1_420_070_400_000n,
+  timestampShift: 22n,
+} as const;
+
 export const DISCORD_NONCE = {
   /** Undocumented: "the past few minutes" has no number; we assume 5 minutes. */
   windowMs: 5 * 60_000,

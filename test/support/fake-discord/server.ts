@@ -24,6 +24,7 @@ import {
   DISCORD_INTERACTIONS,
   DISCORD_NONCE,
   DISCORD_RATE_LIMITS,
+  DISCORD_SNOWFLAKE,
   DISCORD_THREAD,
 } from './documented.js';
 import { GlobalLimiter, ResourceBuckets, rateLimited } from './rate-limit.js';
@@ -356,7 +357,10 @@ export class FakeDiscord {
   }
 
   private id(): string {
-    this.nextId += 1n;
+    // Snowflakes carry their creation time (ms since the Discord epoch, shifted left 22 bits): reference.mdx
+    // "Snowflakes"; so `after=<snowflake of a time>` selects the messages created after that time.
+    const timed = (BigInt(Date.now()) - DISCORD_SNOWFLAKE.epochMs) << DISCORD_SNOWFLAKE.timestampShift;
+    this.nextId = timed > this.nextId ? timed : this.nextId + 1n;
     return String(this.nextId);
   }
 
@@ -443,6 +447,13 @@ export class FakeDiscord {
         record(0);
         this.faults.loseAnswer(res);
         return;
+      case 'acceptedError': {
+        // Created, then a 5xx from a gateway in front of Discord: the client sees a failure that was not one.
+        await this.route(request, { send: (status, payload) => this.noteLost(status, payload) });
+        const status = this.faults.serverErrorStatus();
+        answer(status, { message: `${status}: injected server error after the work`, code: 0 });
+        return;
+      }
       default:
         await this.route(request, { send: answer });
     }

@@ -87,6 +87,12 @@ export const SLACK_HISTORY = {
   maxLimit: 999,
 } as const;
 
+/** conversations.replies arguments — https://docs.slack.dev/reference/methods/conversations.replies. */
+export const SLACK_REPLIES = {
+  /** `limit`: "Default: 1000" (method page; slack-api-ref methods/conversations/conversations.replies.json). */
+  defaultLimit: 1000,
+} as const;
+
 /**
  * Acknowledgements — the app must answer Slack's request within 3 seconds: "you only have 3 seconds to respond
  * before Slack registers a timeout error" (https://docs.slack.dev/tools/bolt-python/concepts/acknowledge); the user
@@ -135,7 +141,12 @@ export const SLACK_METADATA = {
 export const SLACK_SCOPES = {
   history: { public: 'channels:history', private: 'groups:history', im: 'im:history', mpim: 'mpim:history' },
   files: 'files:write',
-  /** The bot scopes an installation has unless a test says otherwise: PaperPulse's manifest (no history, no files). */
+  /** conversations.open of a direct message (bot tokens: `im:write`). */
+  im: 'im:write',
+  /**
+   * The bot scopes an installation has unless a test says otherwise: an app installed without the history scopes
+   * and without files:write / im:write. A test gives an installation `channels:history` / `groups:history` explicitly.
+   */
   defaults: ['commands', 'chat:write', 'chat:write.public', 'users:read'],
 } as const;
 

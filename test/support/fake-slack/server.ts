@@ -17,7 +17,7 @@ import { isMultipart, parseMultipart, readBody } from '../fake-http.js';
 import { type FaultCounters, FaultInjector, type FaultOptions } from '../fault-injection.js';
 import { deliverWithRetries, type EventAttempt, type TimedAnswer, timedPost } from './app-requests.js';
 import { checkBlocks, checkMetadata, type MessageMetadata } from './blocks.js';
-import { SLACK_FILES, SLACK_RESPONSE_URL, SLACK_SCOPES } from './documented.js';
+import { SLACK_FILES, SLACK_REPLIES, SLACK_RESPONSE_URL, SLACK_SCOPES } from './documented.js';
 import { type FakeSlackOptions, type FakeWorkspace, type ResolvedOptions, resolveOptions } from './options.js';
 import { PostPacer, retryAfterSeconds, TierLimiter } from './rate-limit.js';
 import {
@@ -35,7 +35,7 @@ import { type SocketAck, SocketModeServer } from './socket-mode.js';
 export type Injected =
   | { readonly error: string; readonly metadata?: readonly string[] | undefined }
   | { readonly status: 429; readonly retryAfter: number }
-  | { readonly status: 500 | 502 | 503 };
+  | { readonly status: 500 | 502 | 503; readonly afterAccepting?: boolean | undefined };
 
 /** A conversation's kind, which decides the history scope it needs. */
 export type ChannelType = 'public' | 'private' | 'im' | 'mpim';
@@ -328,7 +328,13 @@ export class FakeSlack {
     appUrl: string,
     signingSecret: string,
     button: { action_id: string; value?: string | undefined },
-    where: { user?: string; channel?: string; team?: string } = {},
+    where: {
+      user?: string;
+      channel?: string;
+      team?: string;
+      /** The message the button is on, as Slack sends it for messages in a conversation (not for ephemeral ones). */
+      message?: { ts: string; text: string; blocks: readonly Record<string, unknown>[] };
+    } = {},
   ): Promise<{ status: number; responseId: string; late: boolean; elapsedMs: number }> {
     const responseId = `r-${++this.seq}`;
     const team = where.team ?? 'T0001';
@@ -338,7 +344,12 @@ export class FakeSlack {
       user: { id: where.user ?? 'U0001', username: 'ada', name: 'ada', team_id: team },
       api_app_id: 'A0001',
       token: 'deprecated-verification-token',
-      container: { type: 'message', message_ts: '1700000000.000100', channel_id: where.channel ?? 'C0001' },
+      container: {
+        type: 'message',
+        message_ts: where.message?.ts ?? '1700000000.000100',
+        channel_id: where.channel ?? 'C0001',
+      },
+      ...(where.message ? { message: { type: 'message', ...where.message } } : {}),
       trigger_id: `${Date.now()}.trigger`,
       channel: { id: where.channel ?? 'C0001', name: 'papers' },
       response_url: this.responseUrl(responseId),
@@ -504,6 +515,8 @@ export class FakeSlack {
       return;
     }
     const lose = fault === 'lostAnswer';
+    // Carried out, then answered 5xx: recorded among the lost answers (the client cannot tell it succeeded).
+    let acceptedError = fault === 'acceptedError';
     if (req.method === 'POST' && url.pathname.startsWith('/respond/'))
       return this.respond(url.pathname.slice('/respond/'.length), raw, res, lose);
     if (req.method === 'POST' && url.pathname.startsWith('/upload/v1/'))
@@ -527,10 +540,19 @@ export class FakeSlack {
     if (workspace?.latencyMs) await sleep(workspace.latencyMs);
 
     const injected = this.takeInjection(method, params, workspace);
-    if (injected) return this.answerInjected(res, injected);
+    // A 5xx `afterAccepting`: the call is carried out, then answered with the 5xx.
+    let acceptedStatus: number | undefined;
+    if (injected && 'status' in injected && injected.status !== 429 && injected.afterAccepting) {
+      acceptedError = true;
+      acceptedStatus = injected.status;
+    } else if (injected) return this.answerInjected(res, injected);
 
     const reply: Reply = {
-      send: (body) => this.json(res, body, lose),
+      send: (body) => {
+        if (!acceptedError) return this.json(res, body, lose);
+        res.writeHead(acceptedStatus ?? this.faults.serverErrorStatus(), { 'content-type': 'text/plain' });
+        res.end('upstream request timeout');
+      },
       rateLimited: (waitMs) => {
         res.writeHead(429, {
           'content-type': 'application/json',
@@ -580,10 +602,22 @@ export class FakeSlack {
         });
       case 'chat.postMessage':
         if (!workspace) return notAuthed();
-        return this.postMessage(params, workspace, reply, lose);
+        return this.postMessage(params, workspace, reply, lose || acceptedError);
       case 'conversations.history':
         if (!workspace) return notAuthed();
         return this.history(params, workspace, reply);
+      case 'conversations.replies':
+        if (!workspace) return notAuthed();
+        return this.replies(params, workspace, reply);
+      case 'conversations.open': {
+        // The direct message between the bot and `users` (one user here): `im:write`; its id is `D` + the user id.
+        if (!workspace) return notAuthed();
+        if (this.missingScope(workspace, SLACK_SCOPES.im, reply)) return;
+        const users = typeof params.users === 'string' ? params.users.split(',').filter(Boolean) : [];
+        if (users.length !== 1)
+          return reply.send({ ok: false, error: users.length ? 'not_implemented' : 'users_list_not_supplied' });
+        return reply.send({ ok: true, channel: { id: `D${users[0]}` } });
+      }
       case 'files.getUploadURLExternal':
         if (!workspace) return notAuthed();
         return this.getUploadUrl(params, workspace, contentType, reply);
@@ -749,15 +783,13 @@ export class FakeSlack {
       return reply.rateLimited(wait);
     }
     const channel = String(params.channel ?? '');
-    if (!channel || this.channelErrors.get(channel) === 'channel_not_found')
-      return reply.send({ ok: false, error: 'channel_not_found' });
-    if (this.notMember.has(`${workspace.teamId}/${channel}`)) return reply.send({ ok: false, error: 'not_in_channel' });
+    if (!this.readable(workspace, channel, reply)) return;
     const ts = /^\d+(\.\d+)?$/;
     const oldest = params.oldest === undefined || params.oldest === '' ? '0' : String(params.oldest);
     const latest = params.latest === undefined || params.latest === '' ? undefined : String(params.latest);
     if (!ts.test(oldest)) return reply.send({ ok: false, error: 'invalid_ts_oldest' });
     if (latest !== undefined && !ts.test(latest)) return reply.send({ ok: false, error: 'invalid_ts_latest' });
-    const inclusive = params.inclusive === true || params.inclusive === 'true' || params.inclusive === '1';
+    const inclusive = truthy(params.inclusive);
     const requested =
       params.limit === undefined || params.limit === '' ? this.options.historyDefaultLimit : Number(params.limit);
     if (!Number.isInteger(requested) || requested < 0) return reply.send({ ok: false, error: 'invalid_limit' });
@@ -771,28 +803,84 @@ export class FakeSlack {
     }
     const page = selected.slice(0, limit);
     const hasMore = selected.length > limit;
-    const withMetadata =
-      params.include_all_metadata === true ||
-      params.include_all_metadata === 'true' ||
-      params.include_all_metadata === '1';
+    const withMetadata = truthy(params.include_all_metadata);
     reply.send({
       ok: true,
       messages: page.map((m) => ({
-        type: 'message',
-        ts: m.ts,
-        text: m.text,
-        ...(m.blocks.length ? { blocks: m.blocks } : {}),
-        bot_id: `B${m.team}`,
-        app_id: 'A0001',
-        // Undocumented: whether messages carry `event_type` without include_all_metadata (a third-party reading
-        // of the metadata guide says so). We return no metadata at all without it: a reader cannot rely on more.
-        ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+        ...historyMessage(m, withMetadata),
         ...(m.files ? { files: m.files.map((f) => ({ id: f.id, title: f.title })) } : {}),
       })),
       has_more: hasMore,
       pin_count: 0,
       ...(latest !== undefined ? { latest } : {}),
       ...(oldest !== '0' ? { oldest } : {}),
+      response_metadata: { next_cursor: hasMore ? encodeCursor(page.at(-1)!.ts) : '' },
+    });
+  }
+
+  /** Whether the bot may read `channel` (it exists and the bot is a member); answers the error otherwise. */
+  private readable(workspace: FakeWorkspace, channel: string, reply: Reply): boolean {
+    if (!channel || this.channelErrors.get(channel) === 'channel_not_found') {
+      reply.send({ ok: false, error: 'channel_not_found' });
+      return false;
+    }
+    if (this.notMember.has(`${workspace.teamId}/${channel}`)) {
+      reply.send({ ok: false, error: 'not_in_channel' });
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * conversations.replies (https://docs.slack.dev/reference/methods/conversations.replies): the same `*:history`
+   * scope and Tier 3 as conversations.history (method page). `channel` and `ts` "are always required"; ts "must be
+   * the timestamp of an existing message" (else thread_not_found); the parent comes first, then its replies, oldest
+   * first, between `oldest` and `latest`; `limit` "Default: 1000"; paginated by `cursor`; metadata only with
+   * `include_all_metadata`.
+   */
+  private replies(params: Params, workspace: FakeWorkspace, reply: Reply) {
+    const channel = String(params.channel ?? '');
+    if (this.missingScope(workspace, SLACK_SCOPES.history[this.channelType(channel)], reply)) return;
+    const wait = this.historyTier.take(workspace.teamId, performance.now());
+    if (wait !== undefined) {
+      this.limitRejections.push({ team: workspace.teamId, channel, reason: 'replies' });
+      return reply.rateLimited(wait);
+    }
+    if (!this.readable(workspace, channel, reply)) return;
+    const ts = typeof params.ts === 'string' ? params.ts : '';
+    if (!ts) return reply.send({ ok: false, error: 'invalid_arguments' });
+    const parent = this.recorder.messages.find(
+      (m) => m.team === workspace.teamId && m.channel === channel && m.ts === ts,
+    );
+    if (!parent) return reply.send({ ok: false, error: 'thread_not_found' });
+    const root = parent.threadTs ?? parent.ts;
+    const oldest = params.oldest === undefined || params.oldest === '' ? '0' : String(params.oldest);
+    const latest = params.latest === undefined || params.latest === '' ? undefined : String(params.latest);
+    const inclusive = truthy(params.inclusive);
+    const requested =
+      params.limit === undefined || params.limit === '' ? SLACK_REPLIES.defaultLimit : Number(params.limit);
+    if (!Number.isInteger(requested) || requested < 0) return reply.send({ ok: false, error: 'invalid_limit' });
+    const limit = Math.min(requested || SLACK_REPLIES.defaultLimit, SLACK_REPLIES.defaultLimit);
+    let selected = this.recorder.messages
+      .filter((m) => m.team === workspace.teamId && m.channel === channel && (m.ts === root || m.threadTs === root))
+      .filter((m) => {
+        const afterOldest = compareTs(m.ts, oldest);
+        const beforeLatest = latest === undefined ? -1 : compareTs(m.ts, latest);
+        return inclusive ? afterOldest >= 0 && beforeLatest <= 0 : afterOldest > 0 && beforeLatest < 0;
+      })
+      .sort((a, b) => compareTs(a.ts, b.ts));
+    if (params.cursor !== undefined && params.cursor !== '') {
+      const after = decodeCursor(String(params.cursor));
+      if (after === undefined) return reply.send({ ok: false, error: 'invalid_cursor' });
+      selected = selected.filter((m) => compareTs(m.ts, after) > 0);
+    }
+    const page = selected.slice(0, limit);
+    const hasMore = selected.length > limit;
+    const withMetadata = truthy(params.include_all_metadata);
+    reply.send({
+      ok: true,
+      messages: page.map((m) => ({ ...historyMessage(m, withMetadata), thread_ts: root })),
+      has_more: hasMore,
       response_metadata: { next_cursor: hasMore ? encodeCursor(page.at(-1)!.ts) : '' },
     });
   }
@@ -970,4 +1058,26 @@ function encodeCursor(ts: string): string {
 function decodeCursor(cursor: string): string | undefined {
   const text = Buffer.from(cursor, 'base64').toString('utf8');
   return /^next_ts:\d+\.\d+$/.test(text) ? text.slice('next_ts:'.length) : undefined;
+}
+
+/** A boolean Web API argument: JSON true, or "true" / "1" in a form body. */
+function truthy(value: unknown): boolean {
+  return value === true || value === 'true' || value === '1';
+}
+
+/**
+ * A stored message as conversations.history and conversations.replies return it. Undocumented: whether messages
+ * carry `event_type` without include_all_metadata (a third-party reading of the metadata guide says so); we return
+ * no metadata at all without it, so a reader cannot rely on more.
+ */
+function historyMessage(m: PostedMessage, withMetadata: boolean): Record<string, unknown> {
+  return {
+    type: 'message',
+    ts: m.ts,
+    text: m.text,
+    ...(m.blocks.length ? { blocks: m.blocks } : {}),
+    bot_id: `B${m.team}`,
+    app_id: 'A0001',
+    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+  };
 }

@@ -1,0 +1,139 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CoreServices } from '../../src/commands/definition.js';
+import type { CommandDispatcher } from '../../src/ports/commands.js';
+import { FixedClock } from '../fakes/fixed-clock.js';
+import { drivers, type TestDatabase } from '../support/databases.js';
+import { sample } from '../support/fixtures.js';
+import { testApp, typed } from '../support/services.js';
+
+/**
+ * "More like this" on the bundled sample, with a judged set: pairs of papers on the same work or method, each of
+ * which must find the other first.
+ */
+const JUDGED: readonly (readonly [string, string, string])[] = [
+  ['Trained Rank Pruning', '9901.00066', '9901.00070'],
+  ['singular-vector adaptation (PiSSA / SORSA)', '9901.00158', '9901.00171'],
+  ['grokking', '9901.00087', '9901.00122'],
+];
+
+describe.each(drivers)('similar papers on $name', (driver) => {
+  let database: TestDatabase;
+  let services: CoreServices;
+  let dispatcher: CommandDispatcher;
+  const now = new Date('2026-11-16T12:00:00Z');
+  const channel = { platform: 'console', address: 'local' };
+
+  beforeAll(async () => {
+    database = await driver.open();
+    const app = testApp(database, { clock: new FixedClock(now) });
+    services = app.services;
+    dispatcher = app.dispatcher([]);
+    await services.ingest.importRecords(sample(), 'sample');
+  });
+  afterAll(() => database.close());
+
+  const run = async (text: string) => (await dispatcher.dispatch(typed(channel, text))).message.text;
+
+  it.each(JUDGED)('%s: each finds the other first', async (_name, a, b) => {
+    expect((await services.similar.similar(a, 5))!.hits[0]!.paper.id).toBe(b);
+    expect((await services.similar.similar(b, 5))!.hits[0]!.paper.id).toBe(a);
+  });
+
+  it('an optimal-transport paper finds optimal-transport papers (Monge gap, Sinkhorn, Schrödinger bridge, SP²OT)', async () => {
+    const ids = (await services.similar.similar('9901.00073', 5))!.hits.map((h) => h.paper.id);
+    const transport = ['9901.00139', '9901.00137', '9901.00180', '9901.00166'];
+    expect(transport).toContain(ids[0]);
+    expect(ids.filter((id) => transport.includes(id)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('shows the shared terms as words of the paper, scores in 0–1, best first, never the paper itself', async () => {
+    const result = (await services.similar.similar('9901.00087', 10))!;
+    expect(result.source.id).toBe('9901.00087');
+    expect(result.hits.map((h) => h.paper.id)).not.toContain('9901.00087');
+    expect(result.hits[0]!.sharedTerms).toContain('grokking');
+    const scores = result.hits.map((h) => h.score);
+    expect([...scores].sort((x, y) => y - x)).toEqual(scores);
+    for (const s of scores) expect(s > 0 && s <= 1).toBe(true);
+    expect(result.hits.length).toBeLessThanOrEqual(10);
+    expect(await services.similar.similar('2601.99999', 5)).toBeUndefined();
+  });
+
+  it('leaves out a paper with exactly the same title (a re-listing)', async () => {
+    const copy = structuredClone(sample().find((r) => (r.paper as { id: string }).id === '9901.00087')!);
+    (copy.paper as { id: string }).id = '2601.00087';
+    await services.ingest.importRecords([copy], 'copy');
+    const ids = (await services.similar.similar('9901.00087', 10))!.hits.map((h) => h.paper.id);
+    expect(ids).not.toContain('2601.00087');
+    expect(ids[0]).toBe('9901.00122');
+  });
+
+  it('keeps document frequencies up to date at import, insert and update alike', async () => {
+    const df = async (term: string) => {
+      const [row] = await database.rows<{ df: number }>(
+        sql`select coalesce((select df from term_df where term = ${term}), 0)::int as df`,
+      );
+      return Number(row!.df);
+    };
+    const docs = await df('');
+    expect(docs).toBe(await services.papers.countPapers());
+    const before = await df('grokk');
+    const record = structuredClone(sample().find((r) => (r.paper as { id: string }).id === '9901.00001')!);
+    (record.paper as { id: string }).id = '2601.00001';
+    (record.paper as { title: string }).title = 'Grokking zebras';
+    await services.ingest.importRecords([record], 'one');
+    expect(await df('grokk')).toBe(before + 1);
+    expect(await df('zebra')).toBe(1);
+    expect(await df('')).toBe(docs + 1);
+    (record.paper as { title: string }).title = 'Plain zebras';
+    await services.ingest.importRecords([record], 'again');
+    expect(await df('grokk')).toBe(before);
+    expect(await df('zebra')).toBe(1);
+    expect(await df('')).toBe(docs + 1);
+    // A bulk import (paperpulse import) skips the triggers and rebuilds term_df once at its end.
+    (record.paper as { id: string }).id = '2601.00002';
+    (record.paper as { title: string }).title = 'Grokking zebras again';
+    await services.ingest.importRecords([record], 'bulk', { bulk: true });
+    expect(await df('zebra')).toBe(1);
+    await services.ingest.recordImport('bulk', { fetched: 1, skipped: 0, inserted: 1, updated: 0, unchanged: 0 });
+    expect(await df('zebra')).toBe(2);
+    expect(await df('grokk')).toBe(before + 1);
+    expect(await df('')).toBe(docs + 2);
+  });
+
+  it('/papers similar answers with cards and shared terms, and explains bad input', async () => {
+    const text = await run('similar 9901.00066 3');
+    expect(text).toContain('Similar to TRP: Trained Rank Pruning for Efficient Deep Neural Networks');
+    expect(text).toContain('1. Trained Rank Pruning for Efficient Deep Neural Networks');
+    expect(text).toMatch(/Shared: [a-z-]+(, [a-z-]+)*/);
+    expect(text.match(/^\d+\. /gm)).toHaveLength(3);
+    expect(await run('similar https://huggingface.co/papers/9901.00122')).toContain(
+      '1. Grokking as the Transition from Lazy to Rich Training Dynamics',
+    );
+    expect(await run('similar banana')).toContain('“banana” is not an arXiv id');
+    expect(await run('similar 2601.99999')).toContain('2601.99999 is not in the archive yet');
+    expect(await run('similar 9901.00066 26')).toContain('Usage: /papers similar');
+  });
+
+  it('the Similar button on a card answers the presser only', async () => {
+    const search = await dispatcher.dispatch(typed(channel, 'search grokking'));
+    const card = search.message.blocks.find((b) => b.type === 'paper')!;
+    const button = card.type === 'paper' ? card.actions!.find((a) => a.label === 'Similar')! : undefined;
+    expect(button!.command).toMatch(/^\/papers similar 9901\.00(087|122)$/);
+    const pressed = await dispatcher.dispatchAction({
+      actionId: button!.id,
+      user: { id: 'someone', displayName: 'someone' },
+      channel,
+      isManager: async () => false,
+    });
+    expect(pressed.ephemeral).toBe(true);
+    expect(pressed.message.text).toMatch(/1\. Grokking/);
+    const forged = await dispatcher.dispatchAction({
+      actionId: 'similar:not-an-id',
+      user: { id: 'someone', displayName: 'someone' },
+      channel,
+      isManager: async () => false,
+    });
+    expect(forged.message.text).toContain('That button is not one of mine any more');
+  });
+});

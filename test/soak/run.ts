@@ -1,0 +1,60 @@
+/**
+ * `npm run soak`: the exactly-once soak (soak.ts) with its settings from the environment, printed with the results.
+ * Needs a Postgres server (TEST_DATABASE_URL): several processes cannot share the embedded PGlite.
+ *
+ *   SOAK_TRIALS (32)  SOAK_CHANNELS per platform (60)  SOAK_WORKSPACES (6)  SOAK_WORKERS (3)
+ *   SOAK_KILLS per trial (1)  SOAK_FAULTS share of message requests (0.2)  SOAK_SEED (1)  SOAK_TIME_SCALE (0.2)
+ *
+ * Exit 1 when a duplicate or a lost part appears, a trial does not settle, or the poison rows are mishandled.
+ */
+import { DEFAULT_SOAK, runSoak, type SoakOptions } from './soak.js';
+
+const serverUrl = process.env.TEST_DATABASE_URL?.trim();
+if (!serverUrl) {
+  process.stderr.write(
+    'npm run soak needs a Postgres server: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres); several bot processes cannot share the embedded PGlite.\n',
+  );
+  process.exit(2);
+}
+const num = (name: string, fallback: number) => {
+  const v = process.env[name];
+  return v === undefined || v === '' ? fallback : Number(v);
+};
+const options: SoakOptions = {
+  ...DEFAULT_SOAK,
+  serverUrl,
+  trials: num('SOAK_TRIALS', DEFAULT_SOAK.trials),
+  channels: num('SOAK_CHANNELS', DEFAULT_SOAK.channels),
+  workspaces: num('SOAK_WORKSPACES', DEFAULT_SOAK.workspaces),
+  workers: num('SOAK_WORKERS', DEFAULT_SOAK.workers),
+  killsPerTrial: num('SOAK_KILLS', DEFAULT_SOAK.killsPerTrial),
+  faultRate: num('SOAK_FAULTS', DEFAULT_SOAK.faultRate),
+  seed: num('SOAK_SEED', DEFAULT_SOAK.seed),
+  timeScale: num('SOAK_TIME_SCALE', DEFAULT_SOAK.timeScale),
+  log: (line) => process.stdout.write(`${line}\n`),
+};
+const { serverUrl: _hidden, log: _log, ...shown } = options;
+process.stdout.write(`soak settings: ${JSON.stringify(shown)}\n`);
+const started = Date.now();
+const r = await runSoak(options);
+const line = (name: string, p: { expected: number; posted: number; duplicates: number; lost: number }) =>
+  `${name}: posted ${p.posted} / expected ${p.expected}, duplicates ${p.duplicates}, lost ${p.lost}`;
+const poisonBad = r.trials.filter((t) => t.poisonPosted > 0 || !t.poisonRecorded).length;
+const sharing = r.trials.filter((t) => t.workersSending >= 2).length;
+process.stdout.write(
+  [
+    '',
+    `trials ${r.trials.length}, kills ${r.kills} (SIGKILL while posting; each process posts to both platforms), unsettled ${r.unsettled}`,
+    line('slack', r.slack),
+    line('discord', r.discord),
+    `settle time: median ${(r.settleMedianMs / 1000).toFixed(1)} s, max ${(r.settleMaxMs / 1000).toFixed(1)} s`,
+    `poison rows: ${poisonBad === 0 ? 'skipped and recorded in every trial, healthy channels posted' : `mishandled in ${poisonBad} trials`}`,
+    `sharing: in ${sharing} of ${r.trials.length} trials at least 2 of the processes stopped cleanly had posted`,
+    `faults injected: slack ${JSON.stringify(r.faults.slack)}; discord ${JSON.stringify(r.faults.discord)}`,
+    `took ${Math.round((Date.now() - started) / 1000)} s`,
+    '',
+  ].join('\n'),
+);
+const failed =
+  r.slack.duplicates + r.discord.duplicates + r.slack.lost + r.discord.lost > 0 || r.unsettled > 0 || poisonBad > 0;
+process.exit(failed ? 1 : 0);
