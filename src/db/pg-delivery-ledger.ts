@@ -40,6 +40,8 @@ export class PgDeliveryLedger implements DeliveryLedger {
   /**
    * Claims many deliveries in one statement; returns the ones this process got (a row that already exists, from
    * another process or an earlier run, is skipped). 10,000 due channels are one round trip, not 10,000.
+   * The rows are inserted in key order: two processes claiming overlapping slices at once then wait on each other's
+   * uncommitted rows in the same order, never in a circle (unordered, Postgres aborts one with "deadlock detected").
    */
   async claimMany(
     keys: readonly DeliveryKey[],
@@ -52,6 +54,7 @@ export class PgDeliveryLedger implements DeliveryLedger {
       `insert into deliveries (channel_pk, kind, period, slot_at, status, claim_token, lease_until, created_at, updated_at)
        select k.channel_pk, k.kind, k.period, k.slot_at, 'claimed', gen_random_uuid()::text, $5::timestamptz, $6::timestamptz, $6::timestamptz
        from unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[]) as k(channel_pk, kind, period, slot_at)
+       order by k.channel_pk, k.kind, k.period
        on conflict do nothing
        returning ${RETURNING}`,
       [
