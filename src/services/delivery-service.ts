@@ -102,12 +102,16 @@ export class DeliveryService {
     this.options = { ...DEFAULT_DELIVERY_OPTIONS, ...deps.options };
   }
 
-  /** One reconcile pass. Never throws; a pass already running in this process is joined, not repeated. */
+  /**
+   * One reconcile pass. Never throws; a pass already running in this process is joined, not repeated. A pass that
+   * fails part way reports what it did before it failed (claims it made are delivered or taken over later).
+   */
   reconcile(): Promise<ReconcileReport> {
-    this.running ??= this.pass()
+    const report = emptyReport();
+    this.running ??= this.pass(report)
       .catch((err: unknown) => {
-        this.deps.log.error({ err }, 'digest reconcile failed; the next tick retries');
-        return emptyReport();
+        this.deps.log.error({ err, ...report }, 'digest reconcile failed; the next tick retries');
+        return report;
       })
       .finally(() => {
         this.running = undefined;
@@ -152,8 +156,7 @@ export class DeliveryService {
     };
   }
 
-  private async pass(): Promise<ReconcileReport> {
-    const report = emptyReport();
+  private async pass(report: ReconcileReport): Promise<ReconcileReport> {
     const started = performance.now();
     const todo = await this.findDue(this.deps.clock.now(), report);
     const platforms = [...this.deps.platforms.keys()];

@@ -104,6 +104,30 @@ describe.each(drivers)('claiming in slices on $name', (driver) => {
     expect(a.posts).toHaveLength(0);
   });
 
+  it('a pass that fails part way (the database refuses a claim) still reports what it claimed and posted', async () => {
+    const { paper } = await setup(12);
+    // The sixth claim statement fails, as a lost connection or an aborted statement would.
+    await database!.rows(sql`create sequence claim_statements`);
+    await database!.rows(
+      sql.raw(`create function refuse_sixth() returns trigger language plpgsql as $$
+        begin
+          if nextval('claim_statements') = 6 then raise exception 'connection lost (simulated)'; end if;
+          return null;
+        end $$`),
+    );
+    await database!.rows(
+      sql`create trigger refuse_sixth before insert on deliveries for each statement execute function refuse_sixth()`,
+    );
+    const platform = new GatedPlatform('a');
+    const report = await testCore(paper, [platform], { concurrency: 1, claimSlice: 1 }).delivery.reconcile();
+    const [rows] = await database!.rows<{ held: number; sent: number }>(
+      sql`select count(*)::int as held, count(*) filter (where status = 'sent')::int as sent from deliveries`,
+    );
+    expect(rows).toEqual({ held: 5, sent: 5 });
+    expect(report).toMatchObject({ claimed: 5, sent: 5 });
+    expect(platform.posts).toHaveLength(5);
+  });
+
   it('a slow holder renews its lease before each part: no takeover, no duplicate, however long the digest takes', async () => {
     const { clock, paper } = await setup(1, 5);
     const slow = new GatedPlatform('slow');
