@@ -8,5 +8,11 @@ import { readDotEnv } from './shared/dot-env.js';
 process.exitCode = await runCli(
   process.argv.slice(2),
   { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: readDotEnv(process.env) },
-  { commands: [...coreCliCommands, ...platformCliCommands], platforms: builtinPlatforms(), version: packageVersion() },
+  {
+    commands: [...coreCliCommands, ...platformCliCommands],
+    platforms: builtinPlatforms(),
+    version: packageVersion(),
+    // This process runs one command: V8 settings for it are this process's alone.
+    tuneRuntime: true,
+  },
 );

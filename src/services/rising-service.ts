@@ -1,6 +1,5 @@
 import { addDays, isoWeekOf, toIsoDate } from '../domain/days.js';
 import { describeError, UserError } from '../errors.js';
-import { parseBatch } from '../huggingface/normalize.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { PaperSource } from '../ports/paper-source.js';
@@ -84,6 +83,9 @@ export class RisingService {
     const today = toIsoDate(now);
     const weeks = [...new Set([isoWeekOf(today), isoWeekOf(addDays(today, -7))])];
     const outcomes: WeekRefresh[] = [];
+    // The record parser (zod) is loaded here, not with this module: the chat commands import this module's helpers,
+    // and `paperpulse --help` loads the chat commands (for the Discord and Slack command lists).
+    const { parseBatch } = await import('../huggingface/normalize.js');
     for (const week of weeks) {
       try {
         const records = await this.deps.source.fetchList({ week });

@@ -4,18 +4,21 @@
 #
 #   1. the build context: the tracked files (`git ls-files`) less what .dockerignore leaves out, copied into a fresh
 #      directory outside the repository (so nothing resolves to the repository's node_modules);
-#   2. `npm ci --omit=dev`, as the Dockerfile's runtime stage does;
-#   3. from there, with a clean environment: `node adapters/paperpulse.js --help` (what any command loads), every
+#   2. the Dockerfile's build stage: the same files in a second directory, `npm ci --ignore-scripts` (with the dev
+#      dependencies) and `npm run build`; its dist/ is copied into the first directory, as the runtime stage does;
+#   3. `npm ci --omit=dev`, as the Dockerfile's runtime stage does ("prepare" finds no TypeScript and skips the
+#      build); then a check that dist/ holds the build of exactly these sources, so `paperpulse` runs it, not tsx;
+#   4. from there, with a clean environment: `node adapters/paperpulse.js --help` (what any command loads), every
 #      TypeScript module of src/ and adapters/ imported once (the lazily loaded ones too: PGlite, discord.js,
 #      Bolt), and the image's CMD, `node adapters/paperpulse.js start`, run as a console script on the embedded
 #      database (Hugging Face unreachable: it loads the bundled sample, answers, exits 0 at end of input);
-#   4. with --healthz: the bot started with HTTP_PORT and the Dockerfile's own HEALTHCHECK command run against it,
+#   5. with --healthz: the bot started with HTTP_PORT and the Dockerfile's own HEALTHCHECK command run against it,
 #      then GET /readyz (database, migrations, platform) and GET /metrics.
 #
-# With --database-url URL (an empty Postgres database), steps 3 and 4 run against it instead of the embedded
+# With --database-url URL (an empty Postgres database), steps 4 and 5 run against it instead of the embedded
 # database, as the compose file does.
 #
-# A dev dependency imported at run time fails step 3 with Node's "Cannot find package 'X' imported from <file>".
+# A dev dependency imported at run time fails step 4 with Node's "Cannot find package 'X' imported from <file>".
 #
 #   bash test/deploy/production-install.sh [--healthz] [--keep] [--database-url URL]
 set -euo pipefail
@@ -60,8 +63,27 @@ count="$(tr -cd '\0' <"$work/files" | wc -c)"
 tar -C "$repo" --null -T "$work/files" -cf - | tar -C "$app" -xf -
 echo "$count files: $(tr '\0' '\n' <"$work/files" | sed 's#/.*#/#' | sort | uniq -c | awk '{printf "%s %s, ", $2, $1}' | sed 's/, $//')"
 
+step "build stage: npm ci --ignore-scripts && npm run build (in a copy), dist/ copied into $app"
+build="$work/build"
+mkdir -p "$build"
+tar -C "$repo" --null -T "$work/files" -cf - | tar -C "$build" -xf -
+(cd "$build" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && npm run build --silent)
+cp -R "$build/dist" "$app/dist"
+rm -rf "$build"
+
 step "npm ci --omit=dev"
 (cd "$app" && NODE_ENV=production npm ci --omit=dev --no-audit --no-fund --loglevel=error)
+step "dist/ holds the build of these sources (paperpulse runs it, not the sources through tsx)"
+if ! out="$(cd "$app" && node --input-type=module -e '
+    const { builtMain } = await import(`${process.cwd()}/adapters/dist.js`);
+    const built = builtMain(process.cwd());
+    if (!built.main) { console.error(built.reason); process.exit(1); }
+    console.log(`dist/${built.fingerprint}`);
+  ' 2>&1)"; then
+  echo "$out" >&2
+  fail "paperpulse would run the sources through tsx, not the build"
+fi
+echo "ok: $out"
 # Which dev dependencies are absent now (one that a production dependency also needs is installed anyway, and then
 # this check cannot tell whether we use it: say so).
 present="$(cd "$app" && node -e '

@@ -112,6 +112,7 @@ export const digestCommand: CliCommand = {
     'slack:<team>/<channel>. Without --date: the list the schedule would post now (the latest closed day with papers).\n' +
     'Posting goes through the same exactly-once claim as the schedule: a digest already posted is not posted again.',
   options: { channel: { type: 'string' }, date: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  brief: true,
   validate(args) {
     const key = stringOption(args.values, 'channel');
     if (!key || !parseChannelKey(key)) {

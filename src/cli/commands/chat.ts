@@ -40,6 +40,7 @@ export function chatCommand(spec: ChatCommandSpec): CliCommand {
     details: spec.details,
     options: { ...spec.options, json: { type: 'boolean' } },
     positionals: spec.positionals,
+    brief: true,
     validate(args) {
       const def = createPapersCommands().get(spec.command)!;
       try {

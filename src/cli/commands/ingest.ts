@@ -142,6 +142,7 @@ export const migrateCommand: CliCommand = {
   name: 'migrate',
   summary: 'Apply pending database migrations (also done at every start)',
   usage: 'paperpulse migrate',
+  brief: true,
   async run(ctx) {
     const app = await ctx.app();
     ctx.io.stdout.write(

@@ -24,6 +24,7 @@ export const savedCommand: CliCommand = {
     'Examples:\n  paperpulse saved --user slack:U0123\n  paperpulse saved export --user discord:4000000000000000001 > papers.bib',
   options: { user: { type: 'string' }, json: { type: 'boolean' } },
   positionals: { min: 0, max: 1 },
+  brief: true,
   validate(args) {
     userOf(stringOption(args.values, 'user'));
     const what = args.positionals[0];
