@@ -27,6 +27,11 @@ export interface ChatCommandSpec {
   values(args: CliArgs): Record<string, OptionValue | undefined>;
   /** What `--json` prints, from the command's data. */
   json(data: unknown): unknown;
+  /**
+   * Checks the values as the subcommand will (a search query's filters, a paper id), so that a mistake is a usage
+   * error before the database is opened. @throws UserError
+   */
+  check?(values: Record<string, OptionValue | undefined>): void;
 }
 
 /** A CLI command that runs a `/papers` command. */
@@ -44,7 +49,9 @@ export function chatCommand(spec: ChatCommandSpec): CliCommand {
     validate(args) {
       const def = createPapersCommands().get(spec.command)!;
       try {
-        parseArgs(def, { kind: 'options', values: values(args) });
+        const given = values(args);
+        parseArgs(def, { kind: 'options', values: given });
+        spec.check?.(given);
       } catch (err) {
         if (err instanceof UserError) throw new UsageError(err.message);
         throw err;

@@ -1,4 +1,7 @@
 /** `paperpulse search`, `trending`, `paper`: the chat's read commands on the command line. */
+import { paperIdFrom } from '../../commands/paper-ref.js';
+import { isIsoDate, isoWeekOf, isoWeekRange, monthRange, toIsoDate } from '../../domain/days.js';
+import { parseSearchQuery } from '../../search/query.js';
 import { intOption, stringOption, UsageError } from '../cli.js';
 import { chatCommand } from './chat.js';
 
@@ -20,6 +23,7 @@ export const searchCommand = chatCommand({
     query: args.positionals.join(' '),
     limit: intOption(args.values, 'limit', { min: 1, max: 100, default: 10 }),
   }),
+  check: (values) => void parseSearchQuery(String(values.query)),
   json: field('results'),
 });
 
@@ -41,9 +45,12 @@ export const trendingCommand = chatCommand({
     }
     const key = picked[0];
     const period = key === 'week' ? 'week' : key === 'month' ? 'month' : key === 'date' ? 'day' : undefined;
+    const when = key ? stringOption(args.values, key) : undefined;
+    // The shape is checked here, before the database is opened; the service checks the rest (a date in the future).
+    if (period && when !== undefined) checkWhen(period, when);
     return {
       period,
-      date: key ? stringOption(args.values, key) : undefined,
+      date: when,
       top: intOption(args.values, 'limit', { min: 1, max: 100, default: 10 }),
     };
   },
@@ -57,5 +64,20 @@ export const paperCommand = chatCommand({
   positionals: { min: 1, max: 1 },
   command: 'paper',
   values: (args) => ({ id: args.positionals[0] }),
+  check: (values) => void paperIdFrom(String(values.id), 'paperpulse paper <id | url> [--json]'),
   json: (data) => [(data as { paper?: unknown } | undefined)?.paper].filter(Boolean),
 });
+
+/** A --date, --week or --month of the right shape (a week or a month may also be given as a date in it). */
+function checkWhen(period: 'day' | 'week' | 'month', when: string): void {
+  const today = toIsoDate(new Date());
+  if (period === 'day' && !isIsoDate(when)) {
+    throw new UsageError(`"${when}" is not a date; write it as YYYY-MM-DD, e.g. ${today}`);
+  }
+  if (period === 'week' && !isIsoDate(when) && !isoWeekRange(when.toUpperCase())) {
+    throw new UsageError(`"${when}" is not a week; write it as YYYY-Www (e.g. ${isoWeekOf(today)}) or a date`);
+  }
+  if (period === 'month' && !isIsoDate(when) && !monthRange(when)) {
+    throw new UsageError(`"${when}" is not a month; write it as YYYY-MM (e.g. ${today.slice(0, 7)}) or a date`);
+  }
+}
