@@ -13,6 +13,11 @@
  *   such), and the same script without the `exit` line (end of input);
  * - a breakdown of where the time and memory of `--help` and of a search go (cli-phases.mjs, phase by phase).
  *
+ * The part first runs `npm run build` (adapters/build.js), so `paperpulse` runs the build in dist/ as after
+ * `npm install`; `--help` is also timed from the TypeScript sources through tsx (PAPERPULSE_FROM_SOURCES=1), the
+ * path taken when dist/ holds no build of the current sources. BEFORE holds the figures of the same part on the
+ * commit before the build and the lazy loading (6ce3574), and each row shows before → now.
+ *
  * Every figure is a median and a max over `runs` runs after one warm-up (timings on a shared 2-core machine are
  * noisy: the CPU time of the process tree, user + system, is given beside the wall time, and the load average at
  * the start and end of the part), compared with the targets of the issue: `--help`, `--version`, usage errors ≤ 0.5 s; a search ≤ 1.5 s end
@@ -33,6 +38,25 @@ export const CLI_TARGETS = {
   search_ms: 1500,
   search_rss_mb: 200,
   start_to_prompt_ms: 3000,
+} as const;
+
+/**
+ * The same part on commit 6ce3574 (before the build in dist/, Liftoff for brief commands and the lazy imports of
+ * issue 10 item 7): `npm run bench -- --only cli --reps 5` on 2026-12-05 12:41–12:48 UTC, the shared 2-core machine
+ * at a load average of 9.5 (start) to 9.4 (end). Medians of 5 runs; ms and MB.
+ */
+export const BEFORE = {
+  help_ms: 2239,
+  help_cpu_ms: 1970,
+  version_ms: 159,
+  usage_error_ms: 1847,
+  usage_error_cpu_ms: 1890,
+  search_ms: 8081,
+  search_cpu_ms: 7450,
+  search_rss_mb: 311,
+  start_npm_ms: 7972,
+  start_node_ms: 6800,
+  scripted_eof_ms: 9372,
 } as const;
 
 export interface CliBenchOptions {
@@ -328,9 +352,15 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
   };
 
   try {
-    // The very first run after install: tsx's transform cache is empty.
-    log('cli: --help with a cold tsx cache (first run)…');
-    const cold = await bin(['--help']);
+    // As after `npm install` ("prepare"): the build of the current sources in dist/.
+    log('cli: npm run build (adapters/build.js)…');
+    const build = await timedRun(process.execPath, ['adapters/build.js'], { env: env(), timeoutMs: 300_000 });
+    if (build.code !== 0) throw new Error(`npm run build failed (${build.code}): ${build.stderr}`);
+    results.build = { ms: build.ms, output: firstLine(build.stdout) };
+
+    // The very first run from the sources: tsx's transform cache is empty.
+    log('cli: --help from the sources (tsx) with a cold tsx cache (first run)…');
+    const cold = await bin(['--help'], { env: env({ PAPERPULSE_FROM_SOURCES: '1' }) });
     results.help_first_run_cold_tsx_cache = { ms: cold.ms, exit_code: cold.code, peak_rss_mb: cold.nodePeakMb };
 
     log('cli: importing the bundled sample into the data directory…');
@@ -342,7 +372,7 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
     // measures alike instead of on whichever ran then. Round 0 is a warm-up and is not counted.
     const measures = {
       help: () => bin(['--help']),
-      help_no_tsx_cache: () => bin(['--help'], { env: env({ TSX_DISABLE_CACHE: '1' }) }),
+      help_from_sources: () => bin(['--help'], { env: env({ PAPERPULSE_FROM_SOURCES: '1' }) }),
       version: () => bin(['--version']),
       usage_error: () => bin(['backfill']),
       search: () => bin(['search', QUERY]),
@@ -353,7 +383,7 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
     } satisfies Record<string, () => Promise<Run>>;
     const done: Record<keyof typeof measures, Run[]> = {
       help: [],
-      help_no_tsx_cache: [],
+      help_from_sources: [],
       version: [],
       usage_error: [],
       search: [],
@@ -369,16 +399,16 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
       }
     }
 
-    const { help, help_no_tsx_cache: helpNoCache, version, usage_error: usage, search } = done;
+    const { help, help_from_sources: helpFromSources, version, usage_error: usage, search } = done;
     results.help = {
       ...timeFigures(help, CLI_TARGETS.quick_ms),
       exit_code: help[0]!.code,
       peak_rss_mb: median(help.map((r) => r.nodePeakMb ?? 0)),
     };
-    results.help_no_tsx_cache = {
-      note: 'TSX_DISABLE_CACHE=1: every TypeScript file compiled again, as in a container whose /tmp starts empty',
-      ...timeFigures(helpNoCache, CLI_TARGETS.quick_ms),
-      exit_code: helpNoCache[0]!.code,
+    results.help_from_sources = {
+      note: 'PAPERPULSE_FROM_SOURCES=1: the TypeScript sources through tsx (warm transform cache), as when dist/ holds no build of the current sources',
+      ...timeFigures(helpFromSources, CLI_TARGETS.quick_ms),
+      exit_code: helpFromSources[0]!.code,
     };
     results.version = {
       ...timeFigures(version, CLI_TARGETS.quick_ms),
@@ -479,11 +509,12 @@ export async function cliBench(options: CliBenchOptions): Promise<Record<string,
     log('cli: breakdown of --help and search, phase by phase (test/bench/cli-phases.mjs ×3)…');
     results.breakdown = {
       method:
-        'test/bench/cli-phases.mjs: the steps of adapters/paperpulse.js + main.ts in the same order, each heavy import on its own, then (search) createDatabase, migrate, the query and close, timed with performance.now() and RSS after each step; median of 3 runs per phase',
+        'test/bench/cli-phases.mjs: the steps of adapters/paperpulse.js running the build in dist/, in the same order, each heavy import on its own, then (search, on Liftoff) createDatabase, migrate, the query and close, timed with performance.now() and RSS after each step; median of 3 runs per phase',
       help: await phases('help', env(), dir),
       search: await phases('search', env(), dir),
     };
     results.load_average_at_end = loadavg().map(round);
+    results.before = { commit: '6ce3574', load_average: [9.5, 9.4], ...BEFORE };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -556,32 +587,33 @@ export function cliRows(r: Record<string, unknown> | undefined): [string, string
   const verdict = (x: Record<string, number | boolean> | undefined, target: string) =>
     x ? `${target}: ×${x.ratio_to_target} ${x.meets_target ? 'pass' : 'FAIL'}` : target;
   const cpu = (x: Record<string, number>) => (x.cpu_median_ms !== undefined ? ` (CPU ${x.cpu_median_ms})` : '');
-  const time = (what: string, key: string, target: string) => {
+  const was = (before: number | undefined) => (before === undefined ? '' : `${before} → `);
+  const time = (what: string, key: string, target: string, before?: number) => {
     const x = t(r[key]);
     if (x?.median_ms !== undefined)
-      rows.push([`${what} median / max ms`, `${x.median_ms} / ${x.max_ms}${cpu(x)}`, verdict(x, target)]);
+      rows.push([`${what} median / max ms`, `${was(before)}${x.median_ms} / ${x.max_ms}${cpu(x)}`, verdict(x, target)]);
   };
-  time('cli --help', 'help', '≤ 500');
-  time('cli --help, no tsx cache', 'help_no_tsx_cache', '≤ 500');
+  time('cli --help (before → now)', 'help', '≤ 500', BEFORE.help_ms);
+  time('cli --help from the sources (tsx)', 'help_from_sources', '≤ 500');
   const v = t(r.version);
   if (v)
     rows.push([
       `cli --version (exit ${v.exit_code}${v.works ? '' : ', not implemented'}) median / max ms`,
-      `${v.median_ms} / ${v.max_ms}${cpu(v)}`,
+      `${was(BEFORE.version_ms)}${v.median_ms} / ${v.max_ms}${cpu(v)}`,
       verdict(v, '≤ 500'),
     ]);
-  time('cli usage error (backfill)', 'usage_error', '≤ 500');
+  time('cli usage error (backfill)', 'usage_error', '≤ 500', BEFORE.usage_error_ms);
   const s = t(r.search);
   if (s) {
-    time('cli search (215 papers, PGlite)', 'search', '≤ 1500');
+    time('cli search (215 papers, PGlite)', 'search', '≤ 1500', BEFORE.search_ms);
     rows.push([
       'cli search peak RSS median / max MB',
-      `${s.peak_rss_mb_median} / ${s.peak_rss_mb_max}`,
+      `${was(BEFORE.search_rss_mb)}${s.peak_rss_mb_median} / ${s.peak_rss_mb_max}`,
       `≤ 200: ×${s.rss_ratio_to_target} ${s.rss_meets_target ? 'pass' : 'FAIL'}`,
     ]);
   }
-  time('npm start → prompt (pty)', 'start_npm', '≤ 3000');
-  time('node …/paperpulse.js start → prompt (pty)', 'start_node', '≤ 3000');
+  time('npm start → prompt (pty)', 'start_npm', '≤ 3000', BEFORE.start_npm_ms);
+  time('node …/paperpulse.js start → prompt (pty)', 'start_node', '≤ 3000', BEFORE.start_node_ms);
   const e = t(r.exit_at_prompt);
   if (e)
     rows.push([
@@ -600,7 +632,7 @@ export function cliRows(r: Record<string, unknown> | undefined): [string, string
   if (eof)
     rows.push([
       "printf '/papers help\\n' | npm start median / max ms",
-      `${eof.median_ms} / ${eof.max_ms}${cpu(eof)}`,
+      `${was(BEFORE.scripted_eof_ms)}${eof.median_ms} / ${eof.max_ms}${cpu(eof)}`,
       `exits (exit ${(eof.exit_codes as unknown as number[]).join(',')})`,
     ]);
   return rows;
