@@ -34,12 +34,23 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
+/** True when WHATWG URL parsing accepts the value (it refuses a port above 65535, a bad host, …). */
+function isParsableUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.port === '' || (Number(url.port) >= 1 && Number(url.port) <= 65_535);
+  } catch {
+    return false;
+  }
+}
+
 const schema = z.object({
   DATABASE_URL: z.preprocess(
     blankIsUnset,
     z
       .string()
       .refine((v) => /^postgres(ql)?:\/\/\S+$/.test(v), 'must be a postgres:// or postgresql:// URL')
+      .refine(isParsableUrl, 'must be a valid URL (host, and a port from 1 to 65535 if given)')
       .optional(),
   ),
   PAPERPULSE_DATA_DIR: z.preprocess(blankIsUnset, z.string().default('./data')),

@@ -31,6 +31,7 @@ import { ManagerCheck } from './managers.js';
 import { BOT_SCOPES } from './manifest.js';
 import { SlackPacer } from './pacer.js';
 import { SlackPoster } from './post.js';
+import { ReplayGuard } from './replay-guard.js';
 
 export class SlackPlatform implements ChatPlatform {
   readonly name = 'slack';
@@ -234,6 +235,8 @@ export class SlackPlatform implements ChatPlatform {
       } else {
         const port = this.options.port ?? this.config.port;
         this.server = (await app.start({ port, ...(this.options.host ? { host: this.options.host } : {}) })) as Server;
+        // Bolt checks the signature and refuses stale requests; replays and future dates are refused here.
+        new ReplayGuard({ signingSecret: transport.signingSecret, log: this.log }).install(this.server);
         this.http?.applyTimeouts(this.server);
         this.log.info({ mode: 'http', port: this.port, auth: auth.kind }, 'Slack HTTP receiver listening');
       }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { BotError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { projectRoot } from '../paths.js';
 import { acquireDataDirLock } from './lock-file.js';
@@ -139,6 +140,19 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   };
 }
 
+/** Seconds a new Postgres connection may take to be ready (postgres.js's default is 30). */
+const CONNECT_TIMEOUT_S = 10;
+
+/** host:port of a postgres URL, without the user or password. */
+function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}`;
+  } catch {
+    return 'the configured address';
+  }
+}
+
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   // Loaded only when used, as PGlite is: a process on the embedded database never needs the Postgres driver.
   const [{ default: postgres }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
@@ -149,6 +163,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   const sql = postgres(url, {
     max: options.maxConnections ?? 10,
     onnotice: () => {},
+    connect_timeout: CONNECT_TIMEOUT_S,
     connection: {
       application_name: 'paperpulse',
       // Plan every search with its actual query text, so the planner sees how selective the terms are
@@ -162,6 +177,22 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       jit: 'off',
     },
   });
+  // One round trip before anything else: a server that accepts the connection but never answers fails here, once,
+  // with a message naming the variable, instead of after a connect timeout per pooled connection.
+  try {
+    await sql`select 1`;
+  } catch (err) {
+    await sql.end({ timeout: 0 }).catch(() => {});
+    const code = (err as { code?: string }).code;
+    const where = describeServer(url);
+    throw new BotError(
+      code === 'CONNECT_TIMEOUT'
+        ? `DATABASE_URL: the database at ${where} did not answer within ${CONNECT_TIMEOUT_S} s`
+        : `DATABASE_URL: cannot connect to the database at ${where}: ${err instanceof Error ? err.message : String(err)}`,
+      'CONFIG_INVALID',
+      { cause: err },
+    );
+  }
   const db = drizzlePostgres(sql, { schema }) as unknown as Db;
   let closed = false;
   const withAdvisoryLock = async <T>(name: string, wait: boolean, fn: () => Promise<T>): Promise<LockOutcome<T>> => {

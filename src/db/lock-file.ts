@@ -1,5 +1,15 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { BotError } from '../errors.js';
 
 /** A takeover guard older than this belongs to a process that died while taking over: it is removed. */
@@ -20,7 +30,7 @@ const GUARD_STALE_MS = 10_000;
  */
 export function acquireDataDirLock(dataDir: string, options: { pid?: number } = {}): () => void {
   const pid = options.pid ?? process.pid;
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDir(dataDir);
   const path = join(dataDir, 'paperpulse.lock');
   const guard = `${path}.takeover`;
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -46,6 +56,32 @@ export function acquireDataDirLock(dataDir: string, options: { pid?: number } = 
     }
   }
   throw new BotError(`could not lock ${dataDir}: another process keeps taking the lock`, 'DATA_DIR_LOCKED');
+}
+
+/**
+ * Creates the data directory and its missing parents one level at a time. Not `mkdirSync(…, { recursive: true })`:
+ * on a path under a pseudo-filesystem such as /proc, Node's recursive mkdir loops forever instead of failing.
+ * @throws BotError('CONFIG_INVALID') naming PAPERPULSE_DATA_DIR and the reason.
+ */
+function makeDataDir(dataDir: string): void {
+  const missing: string[] = [];
+  for (let dir = resolve(dataDir); ; dir = dirname(dir)) {
+    if (existsSync(dir)) break;
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  try {
+    for (const dir of missing) mkdirSync(dir);
+    if (!statSync(resolve(dataDir)).isDirectory())
+      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new BotError(
+      `PAPERPULSE_DATA_DIR: cannot create the data directory ${dataDir} (${code}); choose a writable directory`,
+      'CONFIG_INVALID',
+      { cause: err },
+    );
+  }
 }
 
 /** Creates `path` holding `pid`, atomically; false when it exists. */

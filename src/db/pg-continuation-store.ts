@@ -14,7 +14,9 @@ export class PgContinuationStore implements ContinuationStore {
 
   async create(channel: ChannelRef, payload: unknown, expiresAt: Date): Promise<string> {
     const id = randomBytes(9).toString('base64url');
-    await this.database.db.insert(continuations).values({ id, channelKey: channelKey(channel), payload, expiresAt });
+    await this.database.db
+      .insert(continuations)
+      .values({ id, channelKey: channelKey(channel), payload: wellFormed(payload), expiresAt });
     return id;
   }
 
@@ -39,4 +41,16 @@ export class PgContinuationStore implements ContinuationStore {
       .returning({ id: continuations.id });
     return rows.length;
   }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The payload with every lone UTF-16 surrogate replaced by U+FFFD: jsonb refuses one ("Unicode low surrogate must
+ * follow a high surrogate"), and a search typed by any path (MCP, a future command) must not fail on it.
+ */
+function wellFormed(payload: unknown): unknown {
+  return JSON.parse(JSON.stringify(payload ?? null), (_key, value) =>
+    typeof value === 'string' ? value.replace(LONE_SURROGATE, '\uFFFD') : value,
+  );
 }

@@ -146,6 +146,7 @@ export const ingestRuns = pgTable(
     kind: text('kind').notNull(),
     listDate: date('list_date', { mode: 'string' }),
     source: text('source'),
+    /** running → ok | failed; a run left `running` by a killed process becomes `interrupted` (PgIngestRunStore). */
     status: text('status').notNull().default('running'),
     /** True when the list was already closed when fetched, so fetching it again would change nothing. */
     listClosed: boolean('list_closed').notNull().default(false),

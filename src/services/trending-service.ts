@@ -66,8 +66,7 @@ export class TrendingService {
     if (period === 'day') {
       if (when) {
         if (!isIsoDate(when)) throw new UserError(`"${when}" is not a date; write it as YYYY-MM-DD, e.g. ${closed}.`);
-        if (when > toIsoDate(now))
-          throw new UserError(`${when} is in the future; the newest list is ${toIsoDate(now)}.`);
+        checkInRange(when, { from: when, to: when }, now);
         return { period, from: when, to: when, label: formatDay(when), note: openNote(when, closed) };
       }
       // The latest closed day; over a weekend that list is empty, so show the newest closed list with papers.
@@ -89,6 +88,7 @@ export class TrendingService {
       const range = isoWeekRange(week);
       if (!range)
         throw new UserError(`"${when}" is not a week; write it as YYYY-Www (e.g. ${isoWeekOf(closed)}) or a date.`);
+      if (when) checkInRange(when, range, now);
       const label = `week ${week} (${formatShortDay(range.from)} – ${formatShortDay(range.to)})`;
       const note =
         !when && week !== isoWeekOf(closed)
@@ -101,12 +101,26 @@ export class TrendingService {
     const range = monthRange(month);
     if (!range)
       throw new UserError(`"${when}" is not a month; write it as YYYY-MM (e.g. ${closed.slice(0, 7)}) or a date.`);
+    if (when) checkInRange(when, range, now);
     const note =
       !when && month !== closed.slice(0, 7)
         ? `No papers were listed in ${formatMonth(`${closed.slice(0, 7)}-01`)} yet; showing the latest month with papers.`
         : undefined;
     return { period, ...range, label: formatMonth(range.from), note };
   }
+}
+
+/** Before this day there is no Daily Papers list (they began in 2023); earlier dates are refused, not queried. */
+const EARLIEST_DAY = '2000-01-01';
+
+/**
+ * Refuses a period that starts after today or ends before any list could exist, with a message saying so, before
+ * it reaches the database (a date in year 9999 or 0 overflows the date arithmetic there).
+ */
+function checkInRange(when: string, range: { from: string; to: string }, now: Date): void {
+  const today = toIsoDate(now);
+  if (range.from > today) throw new UserError(`${when} is in the future; the newest list is ${today}.`);
+  if (range.to < EARLIEST_DAY) throw new UserError(`${when} is before any Daily Papers list (they began in 2023).`);
 }
 
 function openNote(day: string, closed: string): string | undefined {

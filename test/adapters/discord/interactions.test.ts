@@ -291,6 +291,16 @@ describe('Discord interactions through the real client', () => {
     expect(text).toContain('Hugging Face Daily Papers · Fri 13 Nov 2026');
   });
 
+  it('a payload with channel_id but no channel object (Discord documents `channel` as optional) is served', async () => {
+    const raw = chatInput(fake, 'status', []) as Partial<ReturnType<typeof chatInput>>;
+    delete raw.channel;
+    const answers = await send(platform, fake, raw as ReturnType<typeof chatInput>);
+    expect(answers.length).toBeGreaterThan(0);
+    const text = seen(fake, raw.id!);
+    expect(text).not.toContain('server channels only');
+    expect(text).toMatch(/digest/i);
+  });
+
   it('status: the channel’s settings and topics', async () => {
     const { text } = await run('status', [], { permissions: MEMBER_PERMISSIONS });
     expect(text).toContain('PaperPulse in this channel');

@@ -182,6 +182,65 @@ describe('Slack /papers over HTTP (real Bolt app)', () => {
     expect(await channelRow('CFORGED')).toMatchObject({ digest_enabled: true });
   });
 
+  const signedCommand = (text: string, channel: string, responseId: string) =>
+    new URLSearchParams({
+      command: '/papers',
+      text,
+      team_id: TEAM,
+      channel_id: channel,
+      user_id: 'UADMIN',
+      user_name: 'ada',
+      response_url: s.fake.responseUrl(responseId),
+      trigger_id: 't',
+      api_app_id: 'A0001',
+    }).toString();
+  const FORM = 'application/x-www-form-urlencoded';
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+  it('a signed request replayed within the 5-minute window is not applied again', async () => {
+    const body = signedCommand('digest on', 'CREPLAY', 'replay-1');
+    const timestamp = Math.floor(Date.now() / 1000) - 10;
+    expect((await signedPost(s.events, SECRET, body, FORM, { timestamp })).status).toBe(200);
+    await s.fake.waitFor(() => s.fake.responsesTo('replay-1').length === 1);
+    expect(await channelRow('CREPLAY')).toMatchObject({ digest_enabled: true });
+    // The manager turns it off; the captured "digest on" is sent again, byte for byte.
+    await s.command('digest off', { user: 'UADMIN', channel: 'CREPLAY' });
+    expect(await channelRow('CREPLAY')).toMatchObject({ digest_enabled: false });
+    const replay = await signedPost(s.events, SECRET, body, FORM, { timestamp });
+    expect(replay.status).toBe(200);
+    await settle();
+    expect(s.fake.responsesTo('replay-1')).toHaveLength(1);
+    expect(await channelRow('CREPLAY')).toMatchObject({ digest_enabled: false });
+  });
+
+  it('a signed request dated 6 minutes in the future is refused with 401 and runs nothing', async () => {
+    const body = signedCommand('digest on', 'CFUTURE', 'future-1');
+    const timestamp = Math.floor(Date.now() / 1000) + 360;
+    expect((await signedPost(s.events, SECRET, body, FORM, { timestamp })).status).toBe(401);
+    await settle();
+    expect(s.fake.responsesTo('future-1')).toHaveLength(0);
+    expect(await channelRow('CFUTURE')).toBeUndefined();
+    // Within the allowed skew (30 s ahead) it is served.
+    const near = signedCommand('digest on', 'CFUTURE', 'future-2');
+    expect((await signedPost(s.events, SECRET, near, FORM, { timestamp: timestamp - 330 })).status).toBe(200);
+    await s.fake.waitFor(() => s.fake.responsesTo('future-2').length === 1);
+  });
+
+  it('a retried delivery (X-Slack-Retry-Num) of the same request is ignored', async () => {
+    const body = signedCommand('digest on', 'CRETRY', 'retry-1');
+    const timestamp = Math.floor(Date.now() / 1000);
+    expect((await signedPost(s.events, SECRET, body, FORM, { timestamp })).status).toBe(200);
+    await s.fake.waitFor(() => s.fake.responsesTo('retry-1').length === 1);
+    const retried = await signedPost(s.events, SECRET, body, FORM, {
+      timestamp,
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect(retried.status).toBe(200);
+    await settle();
+    expect(s.fake.responsesTo('retry-1')).toHaveLength(1);
+    expect(s.logs.entries.some((e) => e.msg.startsWith('ignored a Slack request already handled'))).toBe(true);
+  });
+
   it('serves a health check and 404s anything else', async () => {
     expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
     expect((await fetch(`${s.base}/nope`)).status).toBe(404);
