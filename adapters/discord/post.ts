@@ -72,6 +72,7 @@ export async function postDigest(
       since: new Date(options.delivery.since.getTime() - READ_BACK_MARGIN_MS),
       thread: options.thread,
       header: ids[0],
+      replyTo: options.replyTo,
     });
     for (let i = ids.length; found.has(i); i++) {
       ids.push(found.get(i)!);
@@ -83,8 +84,10 @@ export async function postDigest(
         'digest parts already in Discord recorded, not posted again',
       );
   }
-  let target = channelId;
-  let threadOpen = false;
+  // A reply in a digest's thread (a follow-up): the thread's id is its header's. A digest posted without a thread
+  // has none: the reply then goes in the channel.
+  let target = options.replyTo ?? channelId;
+  let threadOpen = options.replyTo !== undefined;
   for (let i = ids.length; i < parts.length; i++) {
     await options.beforePost?.();
     if (options.thread && i > 0 && !threadOpen) {
@@ -97,6 +100,12 @@ export async function postDigest(
     try {
       posted = (await rest.post(Routes.channelMessages(target), { body })) as { id: string };
     } catch (err) {
+      if (target === options.replyTo && discordCode(err) === DISCORD_CODES.unknownChannel) {
+        // No thread under that digest (it was posted without one): the follow-up goes in the channel.
+        target = channelId;
+        i--;
+        continue;
+      }
       throw toPlatformError(
         err,
         `post part ${i + 1} of ${parts.length} of the digest to ${target === channelId ? 'channel' : 'thread'} ${target}`,

@@ -102,6 +102,8 @@ export async function readBackParts(
     readonly since: Date;
     readonly thread: boolean;
     readonly header: string | undefined;
+    /** Every part went in this thread (a follow-up under a digest's thread: PostDigestOptions.replyTo). */
+    readonly replyTo?: string | undefined;
   },
 ): Promise<Map<number, string>> {
   const found = new Map<number, string>();
@@ -120,7 +122,7 @@ export async function readBackParts(
   };
   let header = options.header;
   for (let i = options.from; i < options.parts.length; i++) {
-    const where = options.thread && i > 0 ? header : options.channelId;
+    const where = options.replyTo ?? (options.thread && i > 0 ? header : options.channelId);
     if (where === undefined) break;
     const want = fingerprint(options.parts[i]!);
     const pool = await load(where);

@@ -81,7 +81,7 @@ export class SlackPoster {
         channelId,
         delivery: delivery.id,
         oldest: slackTs(delivery.since, READ_BACK_MARGIN_MS),
-        threadTs: options.thread ? ids[0] : undefined,
+        threadTs: options.replyTo ?? (options.thread ? ids[0] : undefined),
         retryAfterUnitMs: this.pacer.pacing.retryAfterUnitMs,
         maxRateLimitWaitMs: this.pacer.pacing.maxRateLimitWaitMs,
       });
@@ -95,7 +95,8 @@ export class SlackPoster {
     while (ids.length < parts.length) {
       const i = ids.length;
       // The first part is the thread root: every later part answers it.
-      const threadTs = options.thread && i > 0 ? ids[0] : undefined;
+      // A follow-up answers the digest's thread root with every part (PostDigestOptions.replyTo).
+      const threadTs = options.replyTo ?? (options.thread && i > 0 ? ids[0] : undefined);
       const metadata = delivery ? partMetadata(delivery.id, i) : undefined;
       let ts: string | undefined;
       for (let tries = 1; ts === undefined; tries++) {

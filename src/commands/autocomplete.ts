@@ -8,6 +8,8 @@ const VALUES: Record<string, readonly string[]> = {
   mode: ['all', 'topics'],
   weekly: ['on', 'off'],
   thread: ['on', 'off'],
+  alerts: ['on', 'off', 'hours 08-20', 'hours off'],
+  followups: ['on', 'off'],
   time: ['07:00', '08:00', '09:00', '10:00', '12:00', '17:00'],
   size: ['3', '5', '10', '15', '25'],
 };

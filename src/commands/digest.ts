@@ -1,6 +1,7 @@
 import type { Channel, ChannelRef, ChannelSettings } from '../domain/channel.js';
-import { LIMITS } from '../domain/channel.js';
+import { formatAlertHours, LIMITS, parseAlertHours } from '../domain/channel.js';
 import { formatDay, isIsoDate, isoWeekOf, isoWeekRange, toIsoDate } from '../domain/days.js';
+import { STARS_MILESTONE } from '../domain/paper.js';
 import { canonicalTimeZone, nextSlot, parsePostTime, suggestTimeZones, wallClock } from '../domain/schedule.js';
 import { zonesForAbbreviation } from '../domain/zone-abbreviations.js';
 import { UserError } from '../errors.js';
@@ -26,6 +27,8 @@ const SETTINGS = [
   'thread',
   'rising',
   'ranking',
+  'alerts',
+  'followups',
   'preview',
 ] as const;
 type Setting = (typeof SETTINGS)[number];
@@ -34,7 +37,7 @@ export const digest: CommandDefinition = {
   name: 'digest',
   description: "Turn this channel's daily digest on or off, change its settings, or preview it",
   usage:
-    '/papers digest on|off | time HH:MM | timezone <IANA zone> | days weekdays|daily | size 1-25 | min-upvotes N | mode all|topics | weekly on|off | thread on|off | ranking hf|learned | rising on|off | preview [YYYY-MM-DD | week [YYYY-Www]]',
+    '/papers digest on|off | time HH:MM | timezone <IANA zone> | days weekdays|daily | size 1-25 | min-upvotes N | mode all|topics | weekly on|off | thread on|off | ranking hf|learned | rising on|off | alerts on|off | alerts hours HH-HH|off | followups on|off | preview [YYYY-MM-DD | week [YYYY-Www]]',
   options: [
     { name: 'setting', type: 'string', description: 'What to change, or preview', required: true, choices: SETTINGS },
     {
@@ -69,7 +72,14 @@ export const digest: CommandDefinition = {
         text: 'This channel has no topics yet, so nothing will be posted until one is added with /papers subscribe.',
       });
     }
-    if (setting !== 'on' && setting !== 'off' && !after.digestEnabled) {
+    if (setting === 'alerts' && after.alerts && (await services.channels.topics(after.pk)).length === 0) {
+      blocks.push({
+        type: 'note',
+        tone: 'info',
+        text: 'This channel has no topics yet, so no alert will be posted until one is added with /papers subscribe or /papers follow.',
+      });
+    }
+    if (setting !== 'on' && setting !== 'off' && setting !== 'alerts' && !after.digestEnabled) {
       blocks.push({
         type: 'note',
         tone: 'info',
@@ -91,7 +101,11 @@ export const digest: CommandDefinition = {
 
 /** Whether this change makes the bot post where it did not before (the digest, or its thread, turned on). */
 function turnsPostingOn(setting: Setting, channel: Channel): boolean {
-  return (setting === 'on' && channel.digestEnabled) || (setting === 'thread' && channel.thread);
+  return (
+    (setting === 'on' && channel.digestEnabled) ||
+    (setting === 'thread' && channel.thread) ||
+    (setting === 'alerts' && channel.alerts === true)
+  );
 }
 
 /** What the platform says would keep the digest from being posted here, as one sentence; undefined when nothing. */
@@ -191,7 +205,30 @@ function settingPatch(
     }
     case 'rising':
       return { digestRising: onOff(value, 'rising') };
+    case 'alerts':
+      return alertsPatch(value);
+    case 'followups':
+      return { followups: onOff(value, 'followups') };
   }
+}
+
+/** `alerts on|off` or `alerts hours HH-HH|off` (the quiet hours: alerts post only within them, local time). */
+function alertsPatch(value: string): Partial<ChannelSettings> {
+  const words = value.trim().split(/\s+/).filter(Boolean);
+  if (words[0]?.toLowerCase() !== 'hours') return { alerts: onOff(value, 'alerts') };
+  const hours = words.slice(1).join(' ');
+  if (!hours)
+    throw new UserError('digest alerts hours needs hours, e.g. /papers digest alerts hours 08-20 (or off).', {
+      usage: digest.usage,
+    });
+  if (hours.toLowerCase() === 'off') return { alertHours: null };
+  const parsed = parseAlertHours(hours);
+  if (!parsed)
+    throw new UserError(
+      `digest alerts hours is two whole hours from 00 to 24 such as 08-20 (alerts post from 08:00 to 20:00 local time), or off; not ${quote(hours)}.`,
+      { usage: digest.usage },
+    );
+  return { alertHours: parsed };
 }
 
 /** "Mon 16 Nov 2026 at 09:00 Europe/Paris (08:00 UTC)" */
@@ -234,6 +271,18 @@ function confirmation(setting: Exclude<Setting, 'preview'>, c: Channel, now: Dat
       return c.ranking === 'learned'
         ? `The digest blends Hugging Face upvotes with what this channel votes for (from ${MIN_VOTES} votes on; until then by upvotes).`
         : 'The digest ranks papers by Hugging Face upvotes.';
+    case 'alerts': {
+      const hours = c.alertHours
+        ? ` from ${String(c.alertHours.from).padStart(2, '0')}:00 to ${String(c.alertHours.to).padStart(2, '0')}:00 ${c.timezone} (alerts due outside wait until then)`
+        : ' at any hour';
+      return c.alerts
+        ? `Instant alerts are on: papers newly listed on Hugging Face that match this channel's topics are posted within minutes of each update, one message per update,${hours}. The digest marks them “alerted earlier”.`
+        : `Instant alerts are off${c.alertHours ? ` (quiet hours kept: ${formatAlertHours(c.alertHours)})` : ''}; /papers digest alerts on starts them.`;
+    }
+    case 'followups':
+      return c.followups !== false
+        ? `Follow-ups are on: when a paper posted here in the last 30 days gets its code on GitHub or passes ${STARS_MILESTONE.toLocaleString('en-US')} stars, a short note follows${c.thread ? ' in the digest’s thread' : ''}.`
+        : 'No code-release follow-ups.';
     case 'rising':
       return c.digestRising
         ? 'The digest ends with a “Rising” section: up to 3 papers gaining upvotes fastest that it does not already list.'

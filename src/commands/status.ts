@@ -1,3 +1,4 @@
+import { formatAlertHours } from '../domain/channel.js';
 import { formatDay } from '../domain/days.js';
 import { scheduleProblem } from '../domain/schedule.js';
 import type { Block } from '../messages/model.js';
@@ -23,6 +24,7 @@ export const status: CommandDefinition = {
       `Time: ${c.postTime} ${c.timezone}, ${c.days === 'daily' ? 'every day' : 'Monday to Friday'}`,
       `Size: top ${c.size} · min upvotes: ${c.minUpvotes} · mode: ${c.mode}`,
       `Weekly recap: ${c.weekly ? 'on (Mondays)' : 'off'} · thread: ${c.thread ? 'on' : 'off'}${c.digestRising ? ' · rising: on' : ''}`,
+      `Alerts: ${c.alerts ? `on${c.alertHours ? ` (${formatAlertHours(c.alertHours)} ${c.timezone})` : ''}` : 'off'} · follow-ups: ${c.followups !== false ? 'on' : 'off'}`,
     ];
     const blocks: Block[] = [
       { type: 'heading', text: 'PaperPulse in this channel' },

@@ -59,7 +59,7 @@ export class PgChannelFeedStore implements ChannelFeedStore {
     }>(
       `select d.id, d.kind, d.period, d.sent_at, b.block
        from (select id, kind, period, sent_at, message from deliveries
-             where channel_pk = $1::int and status = 'sent' and message is not null
+             where channel_pk = $1::int and status = 'sent' and message is not null and kind in ('daily', 'weekly')
              order by sent_at desc nulls last, id desc limit $2::int) d,
             jsonb_array_elements(d.message -> 'blocks') with ordinality as b(block, ord)
        where b.block ->> 'type' = 'paper'

@@ -1,10 +1,12 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import {
   type Channel,
   type ChannelRef,
   type ChannelSettings,
   defaultChannel,
+  formatAlertHours,
   type PlatformName,
+  parseAlertHours,
   type Topic,
 } from '../domain/channel.js';
 import type { DaysSetting } from '../domain/schedule.js';
@@ -42,8 +44,11 @@ export class PgChannelStore implements ChannelStore {
     now: Date,
   ): Promise<Channel> {
     const { clearPause, ...settings } = patch;
-    const set: Partial<typeof channels.$inferInsert> = { ...settings, updatedAt: now };
+    const { alertHours, ...plain } = settings;
+    const set: Partial<typeof channels.$inferInsert> = { ...plain, updatedAt: now };
+    if (alertHours !== undefined) set.alertHours = alertHours ? formatAlertHours(alertHours) : null;
     if (settings.digestEnabled === true) set.digestEnabledAt = now;
+    if (settings.alerts === true) set.alertsEnabledAt = now;
     if (clearPause) Object.assign(set, { pausedAt: null, pauseReason: null, consecutiveFailures: 0 });
     // A setting changed by a command is valid: a problem recorded with the old settings is checked again.
     if (Object.keys(settings).length > 0) Object.assign(set, { digestProblem: null, digestProblemAt: null });
@@ -69,6 +74,22 @@ export class PgChannelStore implements ChannelStore {
       .from(channels)
       .where(
         and(eq(channels.digestEnabled, true), isNull(channels.pausedAt), inArray(channels.platform, [...platforms])),
+      );
+    return rows.map(toChannel);
+  }
+
+  /** Channels of these platforms, not paused, with alerts on, or follow-ups on and the digest or alerts on. */
+  async listAlertChannels(platforms: readonly PlatformName[]): Promise<Channel[]> {
+    if (platforms.length === 0) return [];
+    const rows = await this.database.db
+      .select()
+      .from(channels)
+      .where(
+        and(
+          or(eq(channels.alerts, true), and(eq(channels.followups, true), eq(channels.digestEnabled, true))),
+          isNull(channels.pausedAt),
+          inArray(channels.platform, [...platforms]),
+        ),
       );
     return rows.map(toChannel);
   }
@@ -142,6 +163,11 @@ function toChannel(row: ChannelRow): Channel {
     thread: row.thread,
     ranking: row.ranking === 'learned' ? 'learned' : 'hf',
     digestRising: row.digestRising,
+    alerts: row.alerts,
+    alertsEnabledAt: row.alertsEnabledAt,
+    // A stored value that is not valid (edited by hand) means no quiet hours; the delivery records it as a problem.
+    alertHours: row.alertHours === null ? null : (parseAlertHours(row.alertHours) ?? null),
+    followups: row.followups,
     consecutiveFailures: row.consecutiveFailures,
     pausedAt: row.pausedAt,
     pauseReason: row.pauseReason,

@@ -3,12 +3,14 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Topic } from '../domain/channel.js';
 import type { OutgoingMessage } from '../messages/model.js';
 import {
+  type AlertState,
   type DeliveryKey,
   type DeliveryKind,
   type DeliveryLedger,
   type DeliveryRecord,
   type DeliveryStatus,
   deliveryKeyString,
+  type FollowupEvent,
   type HeldDelivery,
 } from '../ports/stores.js';
 import type { Database } from './client.js';
@@ -48,12 +50,13 @@ export class PgDeliveryLedger implements DeliveryLedger {
     slotAts: readonly Date[],
     leaseUntil: Date,
     now: Date,
+    paperIds?: readonly (readonly string[])[],
   ): Promise<HeldDelivery[]> {
     if (keys.length === 0) return [];
     const rows = await this.database.query<Parameters<typeof fromRaw>[0]>(
-      `insert into deliveries (channel_pk, kind, period, slot_at, status, claim_token, lease_until, created_at, updated_at)
-       select k.channel_pk, k.kind, k.period, k.slot_at, 'claimed', gen_random_uuid()::text, $5::timestamptz, $6::timestamptz, $6::timestamptz
-       from unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[]) as k(channel_pk, kind, period, slot_at)
+      `insert into deliveries (channel_pk, kind, period, slot_at, status, claim_token, lease_until, created_at, updated_at, paper_ids)
+       select k.channel_pk, k.kind, k.period, k.slot_at, 'claimed', gen_random_uuid()::text, $5::timestamptz, $6::timestamptz, $6::timestamptz, k.paper_ids::jsonb
+       from unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[], $7::text[]) as k(channel_pk, kind, period, slot_at, paper_ids)
        order by k.channel_pk, k.kind, k.period
        on conflict do nothing
        returning ${RETURNING}`,
@@ -64,6 +67,7 @@ export class PgDeliveryLedger implements DeliveryLedger {
         textArray(slotAts.map((d) => d.toISOString())),
         leaseUntil.toISOString(),
         now.toISOString(),
+        textArray(keys.map((_, i) => JSON.stringify(paperIds?.[i] ?? []))),
       ],
     );
     return rows.map(fromRaw);
@@ -177,6 +181,8 @@ export class PgDeliveryLedger implements DeliveryLedger {
    * statement, so it is atomic without a transaction's extra round trips. Nothing happens when the claim was lost.
    */
   async markSent(d: HeldDelivery, paperIds: readonly string[], now: Date): Promise<void> {
+    // A paper alerted earlier and now in a digest is remembered as the digest's (it is no longer "alerted earlier",
+    // and a follow-up answers in the digest's thread); otherwise the first delivery that posted a paper keeps it.
     await this.database.query(
       `with sent as (
          update deliveries set status = 'sent', sent_at = $1::timestamptz, updated_at = $1::timestamptz, error = null,
@@ -186,11 +192,13 @@ export class PgDeliveryLedger implements DeliveryLedger {
        ), remembered as (
          insert into delivered_papers (channel_pk, paper_id, delivery_id)
          select sent.channel_pk, p.paper_id, sent.id from sent, unnest($4::text[]) as p(paper_id)
-         on conflict do nothing
+         on conflict (channel_pk, paper_id) do update set delivery_id = excluded.delivery_id
+         where $5::text in ('daily', 'weekly')
+           and delivered_papers.delivery_id in (select a.id from deliveries a where a.id = delivered_papers.delivery_id and a.kind = 'alert')
        )
        update channels set consecutive_failures = 0
        where id in (select channel_pk from sent) and consecutive_failures <> 0`,
-      [now.toISOString(), d.id, d.token, textArray(paperIds)],
+      [now.toISOString(), d.id, d.token, textArray(paperIds), d.kind],
     );
   }
 
@@ -223,12 +231,12 @@ export class PgDeliveryLedger implements DeliveryLedger {
       .where(and(eq(deliveries.id, d.id), eq(deliveries.claimToken, d.token), eq(deliveries.status, 'claimed')));
   }
 
-  /** The channel's most recent delivery (any status). */
+  /** The channel's most recent digest delivery, daily or weekly (any status; alerts and follow-ups left out). */
   async last(channelPk: number): Promise<DeliveryRecord | undefined> {
     const [row] = await this.database.db
       .select()
       .from(deliveries)
-      .where(eq(deliveries.channelPk, channelPk))
+      .where(and(eq(deliveries.channelPk, channelPk), inArray(deliveries.kind, ['daily', 'weekly'])))
       .orderBy(desc(deliveries.slotAt), desc(deliveries.id))
       .limit(1);
     return row ? toRecord(row) : undefined;
@@ -251,18 +259,94 @@ export class PgDeliveryLedger implements DeliveryLedger {
   async digestContext(
     channelPk: number | undefined,
     paperIds: readonly string[],
-  ): Promise<{ topics: Topic[]; delivered: Set<string> }> {
-    if (channelPk === undefined) return { topics: [], delivered: new Set() };
+  ): Promise<{ topics: Topic[]; delivered: Set<string>; alerted: Set<string> }> {
+    if (channelPk === undefined) return { topics: [], delivered: new Set(), alerted: new Set() };
     const [row] = await this.database.query<{
       topics: { id: number; query: string }[] | null;
       delivered: string[] | null;
+      alerted: string[] | null;
     }>(
-      `select
+      `with posted as (
+         select dp.paper_id, d.kind from delivered_papers dp join deliveries d on d.id = dp.delivery_id
+         where dp.channel_pk = $1::int and dp.paper_id = any($2::text[])
+       )
+       select
          (select json_agg(json_build_object('id', t.id, 'query', t.query) order by t.id) from topics t where t.channel_pk = $1::int) as topics,
-         (select array_agg(dp.paper_id) from delivered_papers dp where dp.channel_pk = $1::int and dp.paper_id = any($2::text[])) as delivered`,
+         (select array_agg(paper_id) from posted where kind <> 'alert') as delivered,
+         (select array_agg(paper_id) from posted where kind = 'alert') as alerted`,
       [channelPk, textArray(paperIds)],
     );
-    return { topics: row?.topics ?? [], delivered: new Set(row?.delivered ?? []) };
+    return {
+      topics: row?.topics ?? [],
+      delivered: new Set(row?.delivered ?? []),
+      alerted: new Set(row?.alerted ?? []),
+    };
+  }
+
+  /** A channel's last alert and the papers newly listed since `since` not yet posted there, in one statement. */
+  async alertState(channelPk: number, since: Date, listedFrom: string): Promise<AlertState> {
+    const [row] = await this.database.query<{ last_seq: number | null; in_progress: boolean; fresh: string[] | null }>(
+      `with alerts as (
+         select substring(period from 7)::int as seq, status from deliveries
+         where channel_pk = $1::int and kind = 'alert' and period ~ '^alert-[0-9]{1,9}$'
+       )
+       select
+         (select max(seq) from alerts) as last_seq,
+         exists (select 1 from alerts where status in ('claimed', 'posting', 'retry')) as in_progress,
+         (select array_agg(paper_id order by seen desc, paper_id) from (
+            select e.paper_id, max(e.first_seen_at) as seen from daily_entries e
+            where e.list_date >= $3::date and e.first_seen_at >= $2::timestamptz
+              -- listed before \`since\` (on any list): not new
+              and not exists (select 1 from daily_entries o where o.paper_id = e.paper_id and o.first_seen_at < $2::timestamptz)
+              and not exists (select 1 from delivered_papers dp where dp.channel_pk = $1::int and dp.paper_id = e.paper_id)
+            group by e.paper_id
+          ) x) as fresh`,
+      [channelPk, since.toISOString(), listedFrom],
+    );
+    return { lastSeq: row?.last_seq ?? 0, inProgress: row?.in_progress ?? false, fresh: row?.fresh ?? [] };
+  }
+
+  /** Code-release events due in these channels (see DeliveryLedger.followupsDue). */
+  async followupsDue(
+    channelPks: readonly number[],
+    now: Date,
+    windowMs: number,
+    limit: number,
+  ): Promise<FollowupEvent[]> {
+    if (channelPks.length === 0) return [];
+    const rows = await this.database.query<{ channel_pk: number; paper_id: string; event: string; at: string | Date }>(
+      `select dp.channel_pk, dp.paper_id, ev.event, ev.at
+       from delivered_papers dp
+       join deliveries d on d.id = dp.delivery_id and d.status = 'sent'
+       join papers p on p.id = dp.paper_id
+       cross join lateral (values ('repo', p.github_repo_at), ('stars', p.stars_1k_at)) as ev(event, at)
+       where dp.channel_pk = any($1::int[])
+         and d.sent_at >= $2::timestamptz - make_interval(secs => $3::float8 / 1000)
+         and ev.at is not null and ev.at > d.sent_at and ev.at <= $2::timestamptz
+         -- A repository that arrives with 1,000 stars already is one follow-up (the repository's), not two.
+         and (ev.event = 'repo' or p.github_repo_at is null or p.stars_1k_at > p.github_repo_at)
+         and not exists (select 1 from deliveries f where f.channel_pk = dp.channel_pk and f.kind = 'followup'
+                         and f.period = dp.paper_id || ':' || ev.event)
+       order by ev.at, dp.channel_pk, dp.paper_id
+       limit $4::int`,
+      [`{${channelPks.join(',')}}`, now.toISOString(), windowMs, limit],
+    );
+    return rows.map((r) => ({
+      channelPk: r.channel_pk,
+      paperId: r.paper_id,
+      event: r.event === 'stars' ? 'stars' : 'repo',
+      at: new Date(r.at),
+    }));
+  }
+
+  /** The first message of the digest that posted the paper to the channel (its thread root when threaded). */
+  async threadRootOf(channelPk: number, paperId: string): Promise<string | undefined> {
+    const [row] = await this.database.query<{ root: string | null }>(
+      `select d.message_ids->>0 as root from delivered_papers dp join deliveries d on d.id = dp.delivery_id
+       where dp.channel_pk = $1::int and dp.paper_id = $2 and d.kind = 'daily' and d.status = 'sent'`,
+      [channelPk, paperId],
+    );
+    return row?.root ?? undefined;
   }
 }
 

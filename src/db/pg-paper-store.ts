@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { ListedPaper, Paper, PaperRecord } from '../domain/paper.js';
+import { type ListedPaper, type Paper, type PaperRecord, STARS_MILESTONE } from '../domain/paper.js';
 import type { PaperStore, UpsertCounts } from '../ports/stores.js';
 import { rankPrior } from '../search/ranking.js';
 import type { Database } from './client.js';
@@ -9,7 +9,7 @@ import { dailyEntries, papers } from './schema.js';
 const BATCH = 500;
 
 const PAPER_COLUMNS =
-  'id, title, abstract, authors, published_at, ai_summary, ai_keywords, github_repo, github_stars, project_page, organization, thumbnail, num_comments, upvotes, raw, rank_prior, org_handle, submitter';
+  'id, title, abstract, authors, published_at, ai_summary, ai_keywords, github_repo, github_stars, project_page, organization, thumbnail, num_comments, upvotes, raw, rank_prior, org_handle, submitter, github_repo_at, stars_1k_at';
 const PAPER_CASTS = [
   'text',
   'text',
@@ -29,12 +29,19 @@ const PAPER_CASTS = [
   'float8',
   'text',
   'text',
+  'timestamptz',
+  'timestamptz',
 ];
 const PAPER_UPDATES = PAPER_COLUMNS.split(', ')
-  .filter((c) => c !== 'id')
+  .filter((c) => c !== 'id' && c !== 'github_repo_at' && c !== 'stars_1k_at')
   .concat('updated_at')
   // A record without a submitter (a bare paper lookup) keeps the one a list gave.
   .map((c) => (c === 'submitter' ? 'submitter = coalesce(excluded.submitter, p.submitter)' : `${c} = excluded.${c}`))
+  // When the repository first appeared and the stars first passed the milestone: set once, never moved.
+  .concat(
+    'github_repo_at = coalesce(p.github_repo_at, excluded.github_repo_at)',
+    'stars_1k_at = coalesce(p.stars_1k_at, excluded.stars_1k_at)',
+  )
   .join(', ');
 
 /** `$3::text, $4::int, …` for one row whose first parameter is number `at + 1`. */
@@ -128,6 +135,8 @@ export class PgPaperStore implements PaperStore {
             rankPrior(p.upvotes, p.publishedAt),
             p.organizationHandle ?? null,
             submitters.get(p.id) ?? null,
+            p.githubRepo ? now : null,
+            (p.githubStars ?? 0) >= STARS_MILESTONE ? now : null,
           );
           return placeholders(at, PAPER_CASTS);
         });
@@ -159,11 +168,12 @@ export class PgPaperStore implements PaperStore {
         const params: unknown[] = [];
         const rows = chunk.map((e) => {
           const at = params.length;
-          params.push(e.listDate, e.paperId, e.rank, e.submittedAt?.toISOString() ?? null, e.submitter);
-          return `(${placeholders(at, ['date', 'text', 'int', 'timestamptz', 'text'])})`;
+          params.push(e.listDate, e.paperId, e.rank, e.submittedAt?.toISOString() ?? null, e.submitter, now);
+          return `(${placeholders(at, ['date', 'text', 'int', 'timestamptz', 'text', 'timestamptz'])})`;
         });
+        // first_seen_at: when this process first stored the entry (the clock's time), what instant alerts go by.
         await query(
-          `insert into daily_entries as d (list_date, paper_id, rank, submitted_at, submitter) values ${rows.join(', ')}
+          `insert into daily_entries as d (list_date, paper_id, rank, submitted_at, submitter, first_seen_at) values ${rows.join(', ')}
            on conflict (list_date, paper_id) do update set rank = excluded.rank, submitted_at = excluded.submitted_at, submitter = excluded.submitter
            where (d.rank, d.submitted_at, d.submitter) is distinct from (excluded.rank, excluded.submitted_at, excluded.submitter)`,
           params,

@@ -56,6 +56,10 @@ export const papers = pgTable(
     aiKeywords: text('ai_keywords').array(),
     githubRepo: text('github_repo'),
     githubStars: integer('github_stars'),
+    /** When a GitHub repository first appeared on the paper (code-release follow-ups, migration 0014). */
+    githubRepoAt: timestamptz('github_repo_at'),
+    /** When its GitHub stars first reached 1,000 (code-release follow-ups, migration 0014). */
+    stars1kAt: timestamptz('stars_1k_at'),
     projectPage: text('project_page'),
     /** Organization display name (HF `organization.fullname`, else `name`). */
     organization: text('organization'),
@@ -195,6 +199,13 @@ export const channels = pgTable(
     ranking: text('ranking').notNull().default('hf'),
     /** The digest's "Rising" section (migration 0010). */
     digestRising: boolean('digest_rising').notNull().default(false),
+    /** Instant topic alerts after each ingest (migration 0014), since `alertsEnabledAt`. */
+    alerts: boolean('alerts').notNull().default(false),
+    alertsEnabledAt: timestamptz('alerts_enabled_at'),
+    /** Quiet hours of alerts: 'HH-HH' local (open from the first hour to the second), null: any time. */
+    alertHours: text('alert_hours'),
+    /** Code-release follow-ups on papers posted here (migration 0014). */
+    followups: boolean('followups').notNull().default(true),
     /** Permanent delivery failures in a row; 3 pause the digest. */
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
     pausedAt: timestamptz('paused_at'),
@@ -244,7 +255,10 @@ export const deliveries = pgTable(
     channelPk: integer('channel_pk')
       .notNull()
       .references(() => channels.id, { onDelete: 'cascade' }),
-    /** 'daily' (period = list date) or 'weekly' (period = ISO week). */
+    /**
+     * 'daily' (period = list date), 'weekly' (period = ISO week), 'alert' (period = `alert-<n>`, the channel's n-th
+     * alert; `paperIds` fixed at the claim) or 'followup' (period = `<paper id>:repo` or `<paper id>:stars`).
+     */
     kind: text('kind').notNull(),
     period: text('period').notNull(),
     /** The channel's posting time this delivery was due at. */

@@ -51,6 +51,40 @@ export interface ChannelSettings {
   readonly ranking: RankingSetting;
   /** A "Rising" section: up to 3 papers gaining upvotes fastest, not already in the digest (issue 13). */
   readonly digestRising?: boolean | undefined;
+  /** Instant topic alerts after each ingest (issue 13 §4). */
+  readonly alerts?: boolean | undefined;
+  /** Quiet hours of alerts, local: alerts post only from `from` to `to` (whole hours; may wrap past midnight). */
+  readonly alertHours?: AlertHours | null | undefined;
+  /** A short follow-up when a paper posted here gets its code or passes 1,000 stars (issue 13 §5). */
+  readonly followups?: boolean | undefined;
+}
+
+/** Alerts' open hours in the channel's time zone: [from, to), whole hours, `to` may be 24. */
+export interface AlertHours {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** `08-20` → { from: 8, to: 20 }; undefined when it is not two hours 00–24 that differ (24 only as the end). */
+export function parseAlertHours(text: string): AlertHours | undefined {
+  const m = /^(\d{1,2})(?::00)?\s*-\s*(\d{1,2})(?::00)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = Number(m[2]);
+  if (from > 23 || to > 24 || from === to || (from === 0 && to === 24)) return undefined;
+  return { from, to };
+}
+
+/** `08-20` */
+export function formatAlertHours(hours: AlertHours): string {
+  return `${String(hours.from).padStart(2, '0')}-${String(hours.to).padStart(2, '0')}`;
+}
+
+/** Whether a local hour (0–23) is within the open hours. */
+export function alertHoursOpen(hours: AlertHours, localHour: number): boolean {
+  return hours.from < hours.to
+    ? localHour >= hours.from && localHour < hours.to
+    : localHour >= hours.from || localHour < hours.to;
 }
 
 export const DEFAULT_SETTINGS: ChannelSettings = {
@@ -65,6 +99,9 @@ export const DEFAULT_SETTINGS: ChannelSettings = {
   thread: false,
   ranking: 'hf',
   digestRising: false,
+  alerts: false,
+  alertHours: null,
+  followups: true,
 };
 
 export const LIMITS = {
@@ -79,6 +116,8 @@ export const LIMITS = {
 export interface Channel extends ChannelRef, ChannelSettings {
   readonly pk: number | undefined;
   readonly digestEnabledAt: Date | null;
+  /** When alerts were last switched on: papers first seen before are never alerted. */
+  readonly alertsEnabledAt?: Date | null | undefined;
   readonly consecutiveFailures: number;
   readonly pausedAt: Date | null;
   readonly pauseReason: string | null;

@@ -94,3 +94,6 @@ export function firstSentence(text: string): string {
   const match = /^.*?[.!?](?=\s+[A-Z(]|\s*$)/su.exec(clean);
   return (match?.[0] ?? clean).trim();
 }
+
+/** GitHub stars whose first pass is a code-release follow-up event (issue 13 §5). */
+export const STARS_MILESTONE = 1_000;

@@ -37,6 +37,11 @@ export interface PostDigestOptions {
   /** Post the first part as a header and the rest in a thread under it (channel setting `thread`). */
   readonly thread: boolean;
   /**
+   * Post every part as a reply under this message of the channel (a follow-up in a digest's thread), where the
+   * platform has threads; ignored where it has none.
+   */
+  readonly replyTo?: string | undefined;
+  /**
    * Message ids of parts already posted by an earlier, interrupted attempt, in order: those parts are not posted
    * again (the first one is the thread root when `thread` is on).
    */

@@ -56,6 +56,8 @@ export interface ChannelStore {
   ensure(ref: ChannelRef, now: Date): Promise<number>;
   /** Channels of these platforms whose digest is on and not paused. */
   listDigestChannels(platforms: readonly PlatformName[]): Promise<Channel[]>;
+  /** Channels of these platforms, not paused, with alerts on, or follow-ups on and the digest on (issue 13). */
+  listAlertChannels(platforms: readonly PlatformName[]): Promise<Channel[]>;
   topics(channelPk: number | undefined): Promise<Topic[]>;
   /** Adds a topic; false when the channel already has it (any case). */
   addTopic(channelPk: number, query: string, userId: string): Promise<boolean>;
@@ -69,13 +71,36 @@ export interface ChannelStore {
   recordPermanentFailure(pk: number, reason: string, now: Date, pauseAfter: number): Promise<number>;
 }
 
-export type DeliveryKind = 'daily' | 'weekly';
+/**
+ * 'daily' and 'weekly' digests; 'alert': instant topic alerts (period `alert-<n>`, the channel's n-th); 'followup':
+ * a code-release follow-up (period `<paper id>:repo` or `<paper id>:stars`).
+ */
+export type DeliveryKind = 'daily' | 'weekly' | 'alert' | 'followup';
+
+/** Where a channel's alerts stand, read in one statement (one snapshot). */
+export interface AlertState {
+  /** The highest n of the channel's `alert-<n>` deliveries (0: none yet). */
+  readonly lastSeq: number;
+  /** Whether that alert is still being delivered (claimed, posting or retrying): the next one waits for it. */
+  readonly inProgress: boolean;
+  /** Papers first listed from `since` on a list from `listedFrom`, not yet posted to the channel, newest first. */
+  readonly fresh: string[];
+}
+
+/** A code-release event on a paper posted to a channel. */
+export interface FollowupEvent {
+  readonly channelPk: number;
+  readonly paperId: string;
+  readonly event: 'repo' | 'stars';
+  /** When the event was seen (the ingest that stored it). */
+  readonly at: Date;
+}
 export type DeliveryStatus = 'claimed' | 'posting' | 'sent' | 'retry' | 'failed' | 'skipped' | 'empty';
 
 export interface DeliveryKey {
   readonly channelPk: number;
   readonly kind: DeliveryKind;
-  /** List date (daily) or ISO week (weekly). */
+  /** List date (daily), ISO week (weekly), `alert-<n>` (alert), `<paper id>:<event>` (followup). */
   readonly period: string;
 }
 
@@ -118,12 +143,16 @@ export function deliveryKeyString(key: DeliveryKey): string {
 export interface DeliveryLedger {
   /** The keys (deliveryKeyString) among `keys` that already have a row, whatever its status. */
   existing(keys: readonly DeliveryKey[]): Promise<Set<string>>;
-  /** Claims many deliveries at once; returns the ones this process got. */
+  /**
+   * Claims many deliveries at once; returns the ones this process got. `paperIds` (same order as `keys`, optional):
+   * the papers each delivery covers, fixed at the claim (alerts), so a takeover posts the same ones.
+   */
   claimMany(
     keys: readonly DeliveryKey[],
     slotAts: readonly Date[],
     leaseUntil: Date,
     now: Date,
+    paperIds?: readonly (readonly string[])[],
   ): Promise<HeldDelivery[]>;
   /** Claims one delivery; undefined when its row already exists. */
   claim(key: DeliveryKey, slotAt: Date, leaseUntil: Date, now: Date): Promise<HeldDelivery | undefined>;
@@ -153,7 +182,7 @@ export interface DeliveryLedger {
   markRetry(d: HeldDelivery, error: string, nextAttemptAt: Date, now: Date): Promise<void>;
   /** Gives a claim back untouched (the digest was switched off meanwhile): another run may claim it. */
   release(d: HeldDelivery): Promise<void>;
-  /** The channel's most recent delivery (any status). */
+  /** The channel's most recent digest delivery, daily or weekly (any status). */
   last(channelPk: number): Promise<DeliveryRecord | undefined>;
   findByKey(key: DeliveryKey): Promise<DeliveryRecord | undefined>;
   /**
@@ -163,7 +192,20 @@ export interface DeliveryLedger {
   digestContext(
     channelPk: number | undefined,
     paperIds: readonly string[],
-  ): Promise<{ topics: Topic[]; delivered: Set<string> }>;
+  ): Promise<{ topics: Topic[]; delivered: Set<string>; alerted: Set<string> }>;
+  /**
+   * A channel's alert state in one statement: its last alert and the papers first seen from `since` on lists from
+   * `listedFrom` not yet posted there (by a digest or an alert).
+   */
+  alertState(channelPk: number, since: Date, listedFrom: string): Promise<AlertState>;
+  /**
+   * Code-release events due in these channels: a paper posted there (a sent delivery) within `windowMs` before
+   * `now` whose repository appeared, or whose stars first passed 1,000, after it was posted, and that has no
+   * follow-up delivery yet. At most `limit`.
+   */
+  followupsDue(channelPks: readonly number[], now: Date, windowMs: number, limit: number): Promise<FollowupEvent[]>;
+  /** The message id to reply under for a follow-up: the thread root of the threaded digest that posted the paper. */
+  threadRootOf(channelPk: number, paperId: string): Promise<string | undefined>;
 }
 
 /** The state behind a button (e.g. "More" on a search), in the database so any process can answer the press. */

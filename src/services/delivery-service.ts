@@ -1,6 +1,6 @@
-import { type Channel, channelKey, type PlatformName } from '../domain/channel.js';
-import { addDays, isoWeekday, isoWeekOf, latestClosedDay } from '../domain/days.js';
-import { passedSlots, type Slot, scheduleProblem } from '../domain/schedule.js';
+import { alertHoursOpen, type Channel, channelKey, type PlatformName } from '../domain/channel.js';
+import { addDays, isoWeekday, isoWeekOf, latestClosedDay, toIsoDate } from '../domain/days.js';
+import { passedSlots, type Slot, scheduleProblem, wallClock } from '../domain/schedule.js';
 import { describeError, PlatformError, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OutgoingMessage } from '../messages/model.js';
@@ -158,7 +158,8 @@ export class DeliveryService {
 
   private async pass(report: ReconcileReport): Promise<ReconcileReport> {
     const started = performance.now();
-    const todo = await this.findDue(this.deps.clock.now(), report);
+    const todo: Due[] = await this.findDue(this.deps.clock.now(), report);
+    todo.push(...(await this.findAlerts(this.deps.clock.now())));
     const platforms = [...this.deps.platforms.keys()];
     const slice = Math.max(1, this.options.claimSlice);
     const leaseUntil = () => new Date(this.deps.clock.now().getTime() + this.options.leaseMs);
@@ -183,6 +184,7 @@ export class DeliveryService {
             batch.map((t) => t.slot.at),
             leaseUntil(),
             now,
+            batch.map((t) => t.paperIds ?? []),
           );
           report.claimed += held.length;
           for (const t of batch) this.known.set(t.key.channelPk, t.channel);
@@ -231,14 +233,59 @@ export class DeliveryService {
   }
 
   /**
+   * The instant alerts and code-release follow-ups due now (issue 13), found on the same pass as the digests and
+   * claimed, posted, taken over and guarded in the same way. An alert is the channel's next `alert-<n>`, claimed
+   * with its papers (so a takeover posts the same ones); it waits while the channel's previous alert is still in
+   * progress, so two alerts never cover the same paper, and the unique key makes two processes that read the same
+   * state claim one alert between them. Each channel is checked on its own: a bad topic or time zone costs only it.
+   */
+  private async findAlerts(now: Date): Promise<Due[]> {
+    const { channels, deliveries, digests } = this.deps;
+    const listed = await channels.listAlertChannels([...this.deps.platforms.keys()]);
+    const due: Due[] = [];
+    const slot = (channel: Channel): Slot => ({ at: now, localDate: wallClock(now, channel.timezone).date });
+    const followupChannels = new Map<number, Channel>();
+    for (const channel of listed) {
+      if (channel.followups !== false && (channel.digestEnabled || channel.alerts))
+        followupChannels.set(channel.pk!, channel);
+      if (!channel.alerts) continue;
+      try {
+        const hours = channel.alertHours;
+        if (hours && !alertHoursOpen(hours, Number(wallClock(now, channel.timezone).time.slice(0, 2)))) continue;
+        const windowStart = now.getTime() - ALERT_WINDOW_MS;
+        const since = new Date(Math.max(channel.alertsEnabledAt?.getTime() ?? now.getTime(), windowStart));
+        const state = await deliveries.alertState(channel.pk!, since, addDays(toIsoDate(now), -ALERT_LIST_DAYS));
+        if (state.inProgress || state.fresh.length === 0) continue;
+        const matches = await digests.alertMatches(channel, state.fresh);
+        const paperIds = state.fresh.filter((id) => matches.has(id)).slice(0, ALERT_PAPERS_MAX);
+        if (paperIds.length === 0) continue;
+        const key: DeliveryKey = { channelPk: channel.pk!, kind: 'alert', period: `alert-${state.lastSeq + 1}` };
+        due.push({ key, slot: slot(channel), channel, paperIds });
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        await this.channelProblem(channel, `its alerts cannot be composed: ${describeError(err)}`);
+      }
+    }
+    const events = await deliveries.followupsDue(
+      [...followupChannels.keys()],
+      now,
+      FOLLOWUP_WINDOW_MS,
+      FOLLOWUPS_PER_PASS,
+    );
+    for (const e of events) {
+      const channel = followupChannels.get(e.channelPk)!;
+      const key: DeliveryKey = { channelPk: e.channelPk, kind: 'followup', period: `${e.paperId}:${e.event}` };
+      due.push({ key, slot: { at: now, localDate: toIsoDate(now) }, channel, paperIds: [e.paperId] });
+    }
+    return shuffle(due);
+  }
+
+  /**
    * Finds the due digests not yet delivered, shuffled (so processes reconciling together claim different slices
    * first); records (and logs) the ones too late. Every channel is checked on its own: one whose stored settings
    * cannot be scheduled is skipped and recorded (channelProblem), and the others are found as usual.
    */
-  private async findDue(
-    now: Date,
-    report: ReconcileReport,
-  ): Promise<{ key: DeliveryKey; slot: Slot; channel: Channel }[]> {
+  private async findDue(now: Date, report: ReconcileReport): Promise<Due[]> {
     const channels = await this.deps.channels.listDigestChannels([...this.deps.platforms.keys()]);
     const periods = new Map<string, Promise<string | undefined>>();
     const dailyPeriod = (slot: Slot) => {
@@ -385,7 +432,7 @@ export class DeliveryService {
     const platform = channel && this.deps.platforms.get(channel.platform);
     if (!channel || !platform) return;
     const where = { channel: channelKey(channel), kind: d.kind, period: d.period, delivery: d.id };
-    if (!explicit && d.status === 'claimed' && (!channel.digestEnabled || channel.pausedAt)) {
+    if (!explicit && d.status === 'claimed' && (!wanted(channel, d.kind) || channel.pausedAt)) {
       await deliveries.release(d);
       return;
     }
@@ -404,7 +451,11 @@ export class DeliveryService {
         composed =
           d.kind === 'daily'
             ? await digests.composeDaily(channel, d.period)
-            : await digests.composeWeekly(channel, d.period);
+            : d.kind === 'weekly'
+              ? await digests.composeWeekly(channel, d.period)
+              : d.kind === 'alert'
+                ? await digests.composeAlert(channel, d.period, d.paperIds)
+                : await digests.composeFollowup(d.period);
       } catch (err) {
         if (!isDataError(err)) throw err;
         // A stored topic (or setting) the composition cannot use: only this channel is affected.
@@ -430,9 +481,16 @@ export class DeliveryService {
     );
     if (!started) return;
     const attempt = d.attempts + 1;
+    // A follow-up answers in the thread of the digest that posted the paper, when the channel has threads on; an
+    // alert is one compact message, never split into a header and a thread.
+    const replyTo =
+      d.kind === 'followup' && channel.thread && platform.traits.threads
+        ? await deliveries.threadRootOf(d.channelPk, paperIds[0] ?? '')
+        : undefined;
     try {
       const posted = await platform.postDigest(channel, message, {
-        thread: channel.thread,
+        thread: (d.kind === 'daily' || d.kind === 'weekly') && channel.thread,
+        ...(replyTo ? { replyTo } : {}),
         alreadyPosted: d.messageIds,
         onPosted: async (messageId) => {
           metrics.messagesPosted(channel.platform, 1);
@@ -445,7 +503,8 @@ export class DeliveryService {
         // Any earlier attempt (attempts counts them) may have posted parts it never recorded.
         delivery: { id: d.id, since: d.createdAt, resumed: d.attempts > 0 },
       });
-      await deliveries.markSent(d, paperIds, clock.now());
+      // A follow-up is about a paper already posted: it does not post the paper again.
+      await deliveries.markSent(d, d.kind === 'followup' ? [] : paperIds, clock.now());
       report.sent++;
       metrics.digest(channel.platform, 'delivered');
       log.info({ ...where, messages: posted.messageIds.length }, 'digest posted');
@@ -533,6 +592,37 @@ export function storedMessageProblem(message: OutgoingMessage): string | undefin
     }
   }
   return undefined;
+}
+
+/** Something due: its ledger key, when it was due, its channel, and (alerts) the papers fixed at the claim. */
+interface Due {
+  readonly key: DeliveryKey;
+  readonly slot: Slot;
+  readonly channel: Channel;
+  readonly paperIds?: readonly string[] | undefined;
+}
+
+/** How far back an alert looks for newly listed papers (quiet hours may hold them up to a day). */
+export const ALERT_WINDOW_MS = 48 * 3_600_000;
+/** Only papers on the lists of the last few days are "newly listed" (a backfill of old lists alerts nothing). */
+const ALERT_LIST_DAYS = 3;
+/** The most papers in one alert; more wait for the next one (a minute later). */
+export const ALERT_PAPERS_MAX = 20;
+/** Follow-ups are posted for papers posted to the channel within this window. */
+export const FOLLOWUP_WINDOW_MS = 30 * 24 * 3_600_000;
+/** Follow-ups found per pass; more are found by the next one. */
+const FOLLOWUPS_PER_PASS = 1_000;
+
+/** Whether the channel still wants a delivery of this kind (a claim made before a setting was turned off is given back). */
+function wanted(channel: Channel, kind: DeliveryKey['kind']): boolean {
+  switch (kind) {
+    case 'alert':
+      return channel.alerts === true;
+    case 'followup':
+      return channel.followups !== false && (channel.digestEnabled || channel.alerts === true);
+    default:
+      return channel.digestEnabled;
+  }
 }
 
 function emptyReport(): ReconcileReport {

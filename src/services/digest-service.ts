@@ -1,6 +1,6 @@
 import type { Channel, Topic } from '../domain/channel.js';
 import { addDays, formatDay, formatShortDay, isoWeekRange, latestClosedDay } from '../domain/days.js';
-import type { Paper } from '../domain/paper.js';
+import { type Paper, paperUrl, STARS_MILESTONE } from '../domain/paper.js';
 import { paperCard } from '../messages/cards.js';
 import type { Block, OutgoingMessage } from '../messages/model.js';
 import { message } from '../messages/plain-text.js';
@@ -111,7 +111,12 @@ export class DigestService {
         ? `${top.length} paper${top.length === 1 ? '' : 's'} matching this channel's topics, of ${total} featured on Hugging Face.`
         : `Top ${top.length} of ${total} papers featured on Hugging Face${channel.minUpvotes > 0 ? ` (${channel.minUpvotes}+ upvotes)` : ''}.`;
     const votes = await voteButtons(this.deps.votes, channel, [...top, ...extras]);
-    const extra = (p: Paper) => ({ actions: votes(p.id), reason: ordered.reasons.get(p.id) });
+    // A paper an instant alert already posted here is in the digest, marked, not presented as new.
+    const extra = (p: Paper) => ({
+      actions: votes(p.id),
+      reason: ordered.reasons.get(p.id),
+      ...(context.alerted.has(p.id) ? { lines: [ALERTED_EARLIER] } : {}),
+    });
     const blocks: Block[] = [
       { type: 'heading', text: `Hugging Face Daily Papers · ${formatDay(listDate)}` },
       { type: 'text', text: ordered.learned ? `${intro} Ranked with this channel's votes.` : intro },
@@ -168,6 +173,69 @@ export class DigestService {
     return value;
   }
 
+  /**
+   * Which of `paperIds` match the channel's topics: paper id → the topics, in topic order. The digest's own matching
+   * ("For your topics"), so an alert and a digest agree on what matches. Throws what a bad stored topic throws.
+   */
+  async alertMatches(channel: Channel, paperIds: readonly string[]): Promise<Map<string, string[]>> {
+    if (paperIds.length === 0) return new Map();
+    const topics = await this.deps.channels.topics(channel.pk);
+    if (topics.length === 0) return new Map();
+    const queries = topics.map((t) => t.query);
+    const matched = await this.deps.search.matchingQueries(queries, paperIds);
+    return new Map([...matched].map(([id, indexes]) => [id, indexes.map((i) => queries[i]!)]));
+  }
+
+  /**
+   * An instant alert: the papers it was claimed with (fixed at the claim, so a takeover posts the same ones), as
+   * one compact message: a card each when there are at most ALERT_CARDS_MAX, else a line each (title, matched
+   * topics, link).
+   */
+  async composeAlert(channel: Channel, period: string, paperIds: readonly string[]): Promise<Composition> {
+    const papers = await this.deps.papers.findByIds(paperIds);
+    if (papers.length === 0) return { ok: false, period, reason: 'the papers of this alert are no longer stored' };
+    const matches = await this.alertMatches(
+      channel,
+      papers.map((p) => p.id),
+    );
+    const n = papers.length;
+    const blocks: Block[] = [
+      { type: 'heading', text: `New on Hugging Face for your topics (${n} paper${n === 1 ? '' : 's'})` },
+    ];
+    if (n <= ALERT_CARDS_MAX) {
+      blocks.push(...papers.map((p) => paperCard(p, { topics: matches.get(p.id) ?? [] })));
+    } else {
+      blocks.push({
+        type: 'text',
+        text: papers
+          .map((p) => {
+            const topics = matches.get(p.id) ?? [];
+            return `• ${p.title}${topics.length ? ` [${topics.join(', ')}]` : ''}\n  ${paperUrl(p.id)}`;
+          })
+          .join('\n'),
+      });
+    }
+    return { ok: true, digest: { kind: 'alert', period, message: message(blocks), paperIds: papers.map((p) => p.id) } };
+  }
+
+  /** A code-release follow-up (period `<paper id>:repo` or `<paper id>:stars`): one short message. */
+  async composeFollowup(period: string): Promise<Composition> {
+    const m = /^(.+):(repo|stars)$/.exec(period);
+    if (!m) return { ok: false, period, reason: `${period} is not a follow-up period` };
+    const paper = await this.deps.papers.findById(m[1]!);
+    if (!paper?.githubRepo) return { ok: false, period, reason: `paper ${m[1]} has no GitHub repository any more` };
+    const stars = paper.githubStars ?? 0;
+    const starText = `★ ${stars.toLocaleString('en-US')}`;
+    const text =
+      m[2] === 'repo'
+        ? `💻 Code released for “${paper.title}”, posted here earlier: ${paper.githubRepo}${stars > 0 ? ` (${starText})` : ''}\n${paperUrl(paper.id)}`
+        : `⭐ “${paper.title}”, posted here earlier, passed ${STARS_MILESTONE.toLocaleString('en-US')} GitHub stars (${starText}): ${paper.githubRepo}\n${paperUrl(paper.id)}`;
+    return {
+      ok: true,
+      digest: { kind: 'followup', period, message: message([{ type: 'text', text }]), paperIds: [paper.id] },
+    };
+  }
+
   /** paper id → the channel topics it matches, in the channel's topic order (one query for all topics). */
   private async topicMatches(topics: readonly Topic[], papers: readonly Paper[]): Promise<Map<string, string[]>> {
     const queries = topics.map((t) => t.query);
@@ -178,6 +246,11 @@ export class DigestService {
     return new Map([...matched].map(([id, indexes]) => [id, indexes.map((i) => queries[i]!)]));
   }
 }
+
+/** The mark on a digest card of a paper an instant alert posted here before. */
+export const ALERTED_EARLIER = '⚡ Alerted earlier';
+/** An alert with at most this many papers shows a card each; a longer one a line each. */
+export const ALERT_CARDS_MAX = 3;
 
 /** Papers in a digest's "Rising" section. */
 export const RISING_IN_DIGEST = 3;

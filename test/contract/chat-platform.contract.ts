@@ -282,6 +282,66 @@ export function describeChatPlatformContract(label: string, makeHarness: () => P
       expect((err as PlatformError).platform).toBe(h.name);
     });
 
+    it('alerts and follow-ups: the settings, their help, bad input, and status', async () => {
+      expect(await h.command('help', 'digest')).toContain('alerts on|off | alerts hours HH-HH|off | followups on|off');
+      expect(await h.command('digest', 'alerts on')).toContain('Instant alerts are on');
+      expect(await h.command('digest', 'alerts hours 08-20')).toContain('from 08:00 to 20:00 UTC');
+      expect(await h.command('digest', 'followups off')).toContain('No code-release follow-ups.');
+      const bad = await h.command('digest', 'alerts hours 25-3');
+      expect(bad).toMatch(/digest alerts hours is two whole hours from 00 to 24 such as 08-20.*not [“"]25-3[”"]/);
+      expect(bad).toContain('Usage: /papers digest');
+      expect(await h.command('digest', 'alerts maybe')).toMatch(/digest alerts is on or off, not [“"]maybe[”"]/);
+      expect(await h.command('digest', 'alerts hours')).toContain('digest alerts hours needs hours');
+      expect(await h.command('digest', 'alerts on', { manager: false })).toContain('Only channel managers');
+      expect(await h.command('status', '')).toContain('Alerts: on (08-20 UTC) · follow-ups: off');
+      expect(await h.command('digest', 'alerts hours off')).toContain('at any hour');
+      expect(await h.command('digest', 'followups on')).toContain('Follow-ups are on');
+      expect(await h.command('digest', 'alerts off')).toContain('Instant alerts are off');
+    });
+
+    it('posts a 20-paper alert within its limits, every title and link once, and a follow-up in the digest thread', async () => {
+      const channel = await core.services.channels.find(h.channel);
+      const ids = (await app.services.papers.listedBetween('2026-11-02', '2026-11-13', 20)).map((p) => p.id);
+      expect(ids).toHaveLength(20);
+      const composed = await app.services.digests.composeAlert(channel, 'alert-1', ids);
+      if (!composed.ok) throw new Error(composed.reason);
+      const before = (await h.posted()).length;
+      const posted: string[] = [];
+      await platform.postDigest(h.channel, composed.digest.message, {
+        thread: false,
+        alreadyPosted: [],
+        onPosted: async (id) => void posted.push(id),
+      });
+      const parts = (await h.posted()).slice(before);
+      expectSameParts(parts, posted);
+      const all = parts.map((p) => p.text).join('\n');
+      for (const p of await app.services.papers.findByIds(ids)) expect(all).toContain(p.id);
+      expect(all).toContain('New on Hugging Face for your topics (20 papers)');
+
+      // A threaded digest, then a follow-up answering its header.
+      const header: string[] = [];
+      await platform.postDigest(h.channel, bigDigest(3), {
+        thread: true,
+        alreadyPosted: [],
+        onPosted: async (id) => void header.push(id),
+      });
+      const followup = await app.services.digests.composeFollowup('9901.00131:repo');
+      if (!followup.ok) throw new Error(followup.reason);
+      const at = (await h.posted()).length;
+      await platform.postDigest(h.channel, followup.digest.message, {
+        thread: false,
+        replyTo: header[0],
+        alreadyPosted: [],
+        onPosted: async () => {},
+      });
+      const [reply, ...more] = (await h.posted()).slice(at);
+      expect(more).toEqual([]);
+      expect(reply!.text).toContain('Code released for');
+      expect(reply!.text).toContain('https://github.com/NJUST-VIPGroup/Equiangular-Basis-Vectors');
+      if (platform.traits.threads) expect(reply!.threadOf).toBe(header[0]);
+      else expect(reply!.threadOf).toBeUndefined();
+    });
+
     readingListContract(() => ({ h, core, platform }));
     it('discovery: author: search, follow, similar with shared terms, rising and its bad window', async () => {
       expect(await h.command('search', 'author:"author a2"')).toContain(

@@ -81,7 +81,7 @@ export class RecordingPlatform implements ChatPlatform {
         messageId,
         titles: part.titles,
         heading: part.heading,
-        threadOf: options.thread && ids.length > 0 ? ids[0] : undefined,
+        threadOf: options.replyTo ?? (options.thread && ids.length > 0 ? ids[0] : undefined),
       });
       ids.push(messageId);
       await options.onPosted(messageId);

@@ -142,5 +142,57 @@ describe.skipIf(!TEST_DATABASE_URL)(
       await worker(url, '2026-11-17T08:10:00Z');
       expect((await database.rows<{ n: number }>(crashPosts))[0]!.n).toBe(1);
     }, 120_000);
+
+    it('instant alerts: a process killed between claim and post posts the same alert once after takeover; two processes racing post one', async () => {
+      // Saturday: no digest is due (the channels above post on weekdays), only alerts.
+      const clock = new FixedClock('2026-11-21T09:00:00Z');
+      const app = testApp(database, { clock });
+      const core = testCore(app, []);
+      type Rec = { publishedAt: string; paper: { authors: { name: string }[]; title: string } };
+      const lists = listsOn(['2026-11-18', '2026-11-19', '2026-11-20']) as Rec[];
+      const second = lists.filter((r) => r.publishedAt.startsWith('2026-11-19'));
+      const third = lists.filter((r) => r.publishedAt.startsWith('2026-11-20'));
+      const follow = async (address: string, rec: Rec) => {
+        const c = await core.services.channels.update({ platform: 'console', address }, { alerts: true }, clock.now());
+        await core.services.channels.addTopic(c.pk!, `author:"${rec.paper.authors[0]!.name}"`, 'u');
+      };
+      const posts = (address: string) =>
+        database.rows<{ worker: string; titles: string[] }>(
+          sql`select worker, titles from test_posts where channel = ${`console:${address}`} order by id`,
+        );
+      const alertRows = (address: string) =>
+        database.rows<{ period: string; status: string; paper_ids: string[] }>(
+          sql`select d.period, d.status, d.paper_ids from deliveries d join channels c on c.id = d.channel_pk where c.address = ${address} and d.kind = 'alert' order by d.id`,
+        );
+
+      await follow('alert-crash', second[0]!);
+      clock.set('2026-11-21T10:00:00Z');
+      await app.services.ingest.importRecords(second, 'test');
+      const killed = await worker(url, '2026-11-21T10:00:05Z', { CRASH: 'after-claim' });
+      expect(killed.code).toBeNull(); // SIGKILL
+      // The alert was claimed with its papers and its message stored before the post.
+      expect(await alertRows('alert-crash')).toEqual([
+        {
+          period: 'alert-1',
+          status: 'posting',
+          paper_ids: [(second[0] as unknown as { paper: { id: string } }).paper.id],
+        },
+      ]);
+      expect(await posts('alert-crash')).toEqual([]);
+      expect(JSON.parse((await worker(url, '2026-11-21T10:01:00Z')).stdout)).toMatchObject({ tookOver: 0, claimed: 0 });
+      expect(JSON.parse((await worker(url, '2026-11-21T10:03:00Z')).stdout)).toMatchObject({ tookOver: 1, sent: 1 });
+      await worker(url, '2026-11-21T10:10:00Z');
+      expect((await posts('alert-crash')).map((p) => p.titles)).toEqual([[second[0]!.paper.title]]);
+
+      // Two processes reconcile the same new papers at once: one alert, posted once.
+      await follow('alert-race', third[0]!);
+      clock.set('2026-11-21T11:00:00Z');
+      await app.services.ingest.importRecords(third, 'test');
+      const racing = await Promise.all(['a', 'b'].map((w) => worker(url, '2026-11-21T11:00:30Z', { WORKER: w })));
+      for (const r of racing) expect(r.code, r.stderr).toBe(0);
+      await worker(url, '2026-11-21T11:05:00Z');
+      expect((await posts('alert-race')).map((p) => p.titles)).toEqual([[third[0]!.paper.title]]);
+      expect((await alertRows('alert-race')).map((r) => [r.period, r.status])).toEqual([['alert-1', 'sent']]);
+    }, 180_000);
   },
 );

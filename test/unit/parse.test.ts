@@ -55,7 +55,7 @@ describe('one parser for text and typed options', () => {
     [
       'digest',
       text('volume 11'),
-      'setting must be one of on, off, time, timezone, days, size, min-upvotes, mode, weekly, thread, rising, ranking, preview, not “volume”.',
+      'setting must be one of on, off, time, timezone, days, size, min-upvotes, mode, weekly, thread, rising, ranking, alerts, followups, preview, not “volume”.',
     ],
     ['status', typed({ public: 'maybe' }), 'public must be yes or no, not “maybe”.'],
   ])('%s %j is refused: %s', (name, input, message) => {

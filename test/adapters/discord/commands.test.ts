@@ -94,6 +94,8 @@ describe('the /papers command', () => {
       'thread',
       'rising',
       'ranking',
+      'alerts',
+      'followups',
       'preview',
     ]);
     expect(digest.options[1]).toEqual({
