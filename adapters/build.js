@@ -25,7 +25,9 @@ const dist = join(root, 'dist');
 /** Ends the build: a failure is exit 1, or only a note with --if-possible. */
 function give(message) {
   if (ifPossible) {
-    process.stderr.write(`paperpulse build skipped: ${message}; \`paperpulse\` runs a build of these sources from dist/ if there is one, else the sources through tsx\n`);
+    process.stderr.write(
+      `paperpulse build skipped: ${message}; \`paperpulse\` runs a build of these sources from dist/ if there is one, else the sources through tsx\n`,
+    );
     process.exit(0);
   }
   process.stderr.write(`paperpulse build failed: ${message}\n`);
