@@ -90,6 +90,29 @@ describe('Slack OAuth: installing to many workspaces', () => {
     expect(member.text).toContain('Only channel managers');
   });
 
+  it('a shared channel (Slack Connect): a command from another workspace configures that workspace’s own subscription, never the first one’s', async () => {
+    // The issue's defect 9: channels were keyed by channel id alone, so a signed command from T0103 naming T0101's
+    // channel changed T0101's settings and re-pointed its workspace. A channel is keyed by (workspace, channel): each
+    // workspace in a shared channel has its own subscription, posted with its own installation's token.
+    await install(s.fake.issueCode({ teamId: 'T0103', botToken: 'xoxb-T0103', admins: ['UADMIN3'] }));
+    await s.command('subscribe diffusion', { team: 'T0101', user: 'UADMIN', channel: 'CSHARED' });
+    const other = await s.command('subscribe protein folding', { team: 'T0103', user: 'UADMIN3', channel: 'CSHARED' });
+    expect(other.text).toContain('Subscribed this channel to “protein folding”');
+    const topics = (team: string) =>
+      s.database.rows<{ query: string }>(
+        sql`select t.query from topics t join channels c on c.id = t.channel_pk
+            where c.platform = 'slack' and c.address = ${`${team}/CSHARED`} order by t.query`,
+      );
+    expect((await topics('T0101')).map((r) => r.query)).toEqual(['diffusion']);
+    expect((await topics('T0103')).map((r) => r.query)).toEqual(['protein folding']);
+    const first = await s.command('topics', { team: 'T0101', user: 'UADMIN', channel: 'CSHARED' });
+    expect(first.text).toContain('diffusion');
+    expect(first.text).not.toContain('protein folding');
+    // A member of the other workspace is checked against that workspace's admins, not the first one's.
+    const stranger = await s.command('digest on', { team: 'T0103', user: 'UADMIN', channel: 'CSHARED' });
+    expect(stranger.text).toContain('Only channel managers');
+  });
+
   it('ignores commands from a workspace without an installation', async () => {
     const sent = await s.fake.slashCommand(s.events, SECRET, { text: 'help', team: 'T0999' });
     expect([200, 401]).toContain(sent.status);
