@@ -98,7 +98,8 @@ export class MemoryPlatform implements ChatPlatform {
         id,
         channel: channel.address,
         text: parts[i]!,
-        threadOf: options.thread && i > 0 ? ids[0] : undefined,
+        // A reply (a follow-up) goes under the message it answers; a threaded digest's parts under its header.
+        threadOf: options.replyTo ?? (options.thread && i > 0 ? ids[0] : undefined),
       });
       ids.push(id);
       await options.onPosted(id);
