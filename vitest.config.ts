@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() + 1),
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Builds the migrated PGlite template once for every file (test/support/databases.ts).
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

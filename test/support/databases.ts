@@ -2,7 +2,12 @@
  * The databases every integration suite runs on: embedded PGlite always, and a real Postgres when
  * TEST_DATABASE_URL is set (CI sets it). Each `open()` gives a fresh, migrated, empty database.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { createDatabase, type Database } from '../../src/db/client.js';
@@ -25,13 +30,45 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || undefi
 
 let template: Promise<Blob> | undefined;
 
+const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url));
+/** PGlite's package.json (its exports map hides it from resolve): the folder above its entry's `dist/`. */
+const PGLITE_PACKAGE = join(
+  dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')),
+  '..',
+  'package.json',
+);
+
+/**
+ * Where the template of the current migrations and PGlite version is kept between test files (and runs): building
+ * it costs ~3-8 s of CPU, which every file that opens a database paid before. A stale file cannot be picked, since
+ * its name is a hash of everything that shapes it, and `open()` still applies pending migrations either way.
+ */
+export function pgliteTemplatePath(): string {
+  const hash = createHash('sha256');
+  hash.update(readFileSync(PGLITE_PACKAGE));
+  for (const dir of [MIGRATIONS, join(MIGRATIONS, 'meta')]) {
+    for (const name of readdirSync(dir).sort()) {
+      if (!name.endsWith('.sql') && !name.endsWith('.json')) continue;
+      hash.update(name).update(readFileSync(join(dir, name)));
+    }
+  }
+  return join(tmpdir(), `paperpulse-test-template-${hash.digest('hex').slice(0, 16)}.tar`);
+}
+
 /** A migrated, empty PGlite database as a tarball: creating PGlite costs ~2 s, loading a dump ~0.5 s. */
-function pgliteTemplate(): Promise<Blob> {
+export function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
+    const path = pgliteTemplatePath();
+    if (existsSync(path)) return new Blob([readFileSync(path)]);
     const db = await createDatabase({ dataDir: 'memory://', log: silentLog });
     try {
       await db.migrate();
-      return await db.dumpDataDir!();
+      const dump = await db.dumpDataDir!();
+      // Written whole under a temporary name, then renamed: a file running at the same time reads all or nothing.
+      const partial = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      renameSync(partial, path);
+      return dump;
     } finally {
       await db.close();
     }
