@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { bibtexEntry, bibtexKey, escapeBibtex, toBibtex } from '../../src/domain/bibtex.js';
 import type { Paper } from '../../src/domain/paper.js';
+import { paperOf } from '../support/papers.js';
 
-const paper = (over: Partial<Paper>): Paper => ({
-  id: '2410.17243',
-  title: 'Attention Is All You Need',
-  abstract: '',
-  authors: ['Ashish Vaswani', 'Noam Shazeer'],
-  publishedAt: new Date('2024-10-22T17:00:00Z'),
-  aiSummary: null,
-  aiKeywords: null,
-  githubRepo: null,
-  githubStars: null,
-  projectPage: null,
-  organization: null,
-  thumbnail: null,
-  numComments: 0,
-  upvotes: 0,
-  ...over,
-});
+const paper = (over: Partial<Paper>): Paper =>
+  paperOf({
+    id: '2410.17243',
+    title: 'Attention Is All You Need',
+    authors: ['Ashish Vaswani', 'Noam Shazeer'],
+    publishedAt: new Date('2024-10-22T17:00:00Z'),
+    ...over,
+  });
 
 describe('BibTeX export', () => {
   it('writes an arXiv @misc entry with eprint, archivePrefix, title, authors, year and url', () => {

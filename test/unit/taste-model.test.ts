@@ -2,25 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/domain/paper.js';
 import { featureKey, paperFeatures } from '../../src/services/taste/features.js';
 import { blendRank, explain, reasonText, topFeatures, trainTaste } from '../../src/services/taste/model.js';
+import { paperOf } from '../support/papers.js';
 
 let n = 0;
-const paper = (title: string, over: Partial<Paper> = {}): Paper => ({
-  id: `2501.${String(++n).padStart(5, '0')}`,
-  title,
-  abstract: '',
-  authors: [],
-  publishedAt: null,
-  aiSummary: null,
-  aiKeywords: null,
-  githubRepo: null,
-  githubStars: null,
-  projectPage: null,
-  organization: null,
-  thumbnail: null,
-  numComments: 0,
-  upvotes: 10,
-  ...over,
-});
+const paper = (title: string, over: Partial<Paper> = {}): Paper =>
+  paperOf({ id: `2501.${String(++n).padStart(5, '0')}`, title, upvotes: 10, ...over });
 
 describe('the channel taste model', () => {
   it('reads distinctive terms, keyword phrases, authors and the organization, without stop words', () => {
