@@ -111,7 +111,7 @@ describe.each(drivers)('Slack OAuth with a slow installations database on $name'
       user: 'UADMIN',
     });
     expect(s.fake.options.ackTimeoutMs).toBe(SLACK_ACK.timeoutMs);
-    expect(sent).toMatchObject({ status: 200, late: false });
+    expect(sent).toMatchObject({ status: 200, late: false, userSees: 'ack' });
     expect(sent.elapsedMs).toBeLessThan(SLACK_ACK.timeoutMs);
     // The acknowledgement carries an ephemeral line: the user is not left looking at nothing.
     expect(ackText(sent.ackBody)).toMatch(/still working/i);
