@@ -202,8 +202,18 @@ export interface SlackAdapterOptions {
   readonly pacing?: Partial<SlackPacing> | undefined;
   /** How long a users.info answer (admin/owner) is reused. */
   readonly managerCacheTtlMs?: number | undefined;
-  /** How long a fetched installation is reused. */
+  /** How long a fetched installation is reused (default 15 min). */
   readonly installationCacheTtlMs?: number | undefined;
+  /**
+   * How long Bolt's authorization waits for the database for a workspace not in the cache before the request is
+   * acknowledged without it (default 1.5 s; Slack's deadline is 3 s).
+   */
+  readonly installationLookupTimeoutMs?: number | undefined;
+  /**
+   * How long an acknowledged command waits for a slow installation lookup before telling the user it could not be
+   * answered (default 15 s).
+   */
+  readonly installationWaitMs?: number | undefined;
   /** How long a Web API call may take before it is abandoned (default 30 s). */
   readonly requestTimeoutMs?: number | undefined;
 }

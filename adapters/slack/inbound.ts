@@ -43,8 +43,71 @@ export interface SlackInboundDeps {
   readonly managers: ManagerCheck;
   readonly inFlight: InFlight;
   readonly onUninstalled: (context: Uninstalled, reason: string) => Promise<void>;
+  /**
+   * OAuth mode: the bot token of a request Bolt let through without one (the installation lookup was slower than
+   * its bound, or failed), waited for within a bound; or why there is none.
+   */
+  readonly installation?: ((context: InstallationContext) => Promise<InstallationOutcome>) | undefined;
   /** How an interrupted digest is recovered in a workspace (for /papers status). */
   readonly recovery?: ((teamId: string) => string) | undefined;
+}
+
+/** The workspace of a request, as Bolt's context gives it. */
+export interface InstallationContext {
+  readonly teamId?: string | undefined;
+  readonly enterpriseId?: string | undefined;
+  readonly isEnterpriseInstall?: boolean | undefined;
+}
+
+/** A workspace's bot token, or why it could not be had: too slow, the database failed, or no installation. */
+export type InstallationOutcome =
+  | { readonly botToken: string }
+  | { readonly problem: 'slow'; readonly waitedMs: number }
+  | { readonly problem: 'failed' | 'missing' };
+
+/** The acknowledgement's line when the installation is still being read. */
+export const STILL_WORKING =
+  'Still working on it: this workspace’s settings are slow to load right now. The answer follows here in a moment.';
+
+/** What the user reads when the answer could not be computed. */
+export function installationProblemText(outcome: Exclude<InstallationOutcome, { botToken: string }>): string {
+  const retry = 'Nothing was changed; try again in a minute.';
+  switch (outcome.problem) {
+    case 'slow':
+      return `I could not answer this time: this workspace’s installation did not load from the database within ${Math.round(outcome.waitedMs / 1000)} s. ${retry}`;
+    case 'failed':
+      return `I could not answer this time: the database failed while I was looking up this workspace’s installation. ${retry}`;
+    case 'missing':
+      return 'I could not answer: PaperPulse has no installation for this workspace. Nothing was changed; reinstall the app, then try again.';
+  }
+}
+
+/** Waits for the token Bolt could not give, then runs `work` with it, or tells the user why it cannot. */
+async function afterInstallation(
+  deps: SlackInboundDeps,
+  respond: RespondFn,
+  context: InstallationContext,
+  isAction: boolean,
+  work: (botToken: string) => Promise<void>,
+): Promise<void> {
+  const outcome = await deps.installation!(context);
+  if ('botToken' in outcome) {
+    await work(outcome.botToken);
+    return;
+  }
+  deps.log.warn(
+    { team: context.teamId, enterprise: context.enterpriseId, problem: outcome.problem },
+    'Slack request not answered: no installation to answer it with',
+  );
+  try {
+    await respond({
+      response_type: 'ephemeral',
+      text: installationProblemText(outcome),
+      ...(isAction ? { replace_original: false } : {}),
+    });
+  } catch (err) {
+    deps.log.warn({ err: describeError(err), team: context.teamId }, 'could not answer through response_url');
+  }
 }
 
 /** Registers the app's listeners. */
@@ -55,21 +118,26 @@ export function registerInbound(app: App, deps: SlackInboundDeps): void {
 
   // Whatever the command is called in this workspace (/papers by default): the app only receives its own.
   app.command(/^\/.+/, async ({ command, ack, respond, context }) => {
+    const from: Origin = {
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      userId: command.user_id,
+      userName: command.user_name || command.user_id,
+      botToken: context.botToken,
+    };
+    const text = command.text ?? '';
+    if (context.botToken === undefined && deps.installation) {
+      // Bolt could not read the workspace's installation in time: acknowledge now, with a line, and answer later.
+      await ack({ response_type: 'ephemeral', text: STILL_WORKING });
+      await track(
+        afterInstallation(deps, respond, context, false, (botToken) =>
+          onCommand(deps, respond, { ...from, botToken }, text),
+        ),
+      );
+      return;
+    }
     await ack();
-    await track(
-      onCommand(
-        deps,
-        respond,
-        {
-          teamId: command.team_id,
-          channelId: command.channel_id,
-          userId: command.user_id,
-          userName: command.user_name || command.user_id,
-          botToken: context.botToken,
-        },
-        command.text ?? '',
-      ),
-    );
+    await track(onCommand(deps, respond, from, text));
   });
 
   app.action({ type: 'block_actions' }, async ({ ack, body, action, respond, context }) => {
@@ -77,15 +145,29 @@ export function registerInbound(app: App, deps: SlackInboundDeps): void {
     const value = 'value' in action && typeof action.value === 'string' ? action.value : action.action_id;
     // The message the button is on (Slack sends it for messages in a conversation, not for ephemeral ones).
     const pressedOn = (body as { message?: { text?: string; blocks?: Record<string, unknown>[] } }).message;
-    await track(
-      onAction(deps, respond, value, pressedOn, {
-        teamId: body.team?.id ?? body.user.team_id ?? context.teamId ?? '',
-        channelId: body.channel?.id ?? body.container?.channel_id ?? '',
-        userId: body.user.id,
-        userName: body.user.username ?? body.user.name ?? body.user.id,
-        botToken: context.botToken,
-      }),
-    );
+    const from: Origin = {
+      teamId: body.team?.id ?? body.user.team_id ?? context.teamId ?? '',
+      channelId: body.channel?.id ?? body.container?.channel_id ?? '',
+      userId: body.user.id,
+      userName: body.user.username ?? body.user.name ?? body.user.id,
+      botToken: context.botToken,
+    };
+    if (context.botToken === undefined && deps.installation) {
+      // A button's acknowledgement shows nothing: the "still working" line goes through the response_url (one of
+      // its 5 uses, taken from the answer's budget).
+      await track(
+        (async () => {
+          await respond({ response_type: 'ephemeral', replace_original: false, text: STILL_WORKING }).catch(
+            (err: unknown) => log.warn({ err: describeError(err) }, 'could not answer through response_url'),
+          );
+          await afterInstallation(deps, respond, context, true, (botToken) =>
+            onAction(deps, respond, value, pressedOn, { ...from, botToken }, 1),
+          );
+        })(),
+      );
+      return;
+    }
+    await track(onAction(deps, respond, value, pressedOn, from));
   });
 
   app.event('app_uninstalled', async ({ context }) => {
@@ -126,12 +208,16 @@ async function onAction(
   actionId: string,
   pressedOn: { text?: string; blocks?: Record<string, unknown>[] } | undefined,
   from: Origin,
+  /** Uses of the response_url already spent (the "still working" line). */
+  used = 0,
 ): Promise<void> {
   const where = { action: actionId.slice(0, 60), team: from.teamId, channel: from.channelId, user: from.userId };
   try {
     const result = await deps.dispatcher.dispatchAction({ ...caller(deps, from), actionId });
     const blocks = result.relabel && pressedOn?.blocks ? relabelBlocks(pressedOn.blocks, result.relabel) : undefined;
+    let spent = used;
     if (blocks) {
+      spent++;
       // The card's own buttons show the new counts: the press rewrites the message it is on (no new message).
       try {
         await respond({ replace_original: true, text: pressedOn?.text ?? '', blocks: blocks as unknown as Blocks });
@@ -139,7 +225,7 @@ async function onAction(
         deps.log.warn({ err: describeError(err), ...where }, 'could not update the pressed message');
       }
     }
-    await reply(deps.log, respond, await withFile(deps, from, result), true, where);
+    await reply(deps.log, respond, await withFile(deps, from, result), true, where, SLACK_BUDGET.responseParts - spent);
   } catch (err) {
     deps.log.error({ err, ...where }, 'Slack button failed');
   }
@@ -152,8 +238,10 @@ async function reply(
   result: CommandResult,
   isAction: boolean,
   where: object,
+  /** Uses of the response_url left for this answer (Slack accepts 5 in all). */
+  budget: number = SLACK_BUDGET.responseParts,
 ): Promise<void> {
-  const parts = renderMessage(result.message).slice(0, SLACK_BUDGET.responseParts);
+  const parts = renderMessage(result.message).slice(0, Math.max(1, budget));
   const code = (result as { code?: ReturnType<typeof inlineFile> }).code;
   if (code && parts[0]) parts[0] = { ...parts[0], blocks: [...parts[0].blocks, code] };
   for (const part of parts) {

@@ -25,7 +25,7 @@ import { SlackClients } from './clients.js';
 import type { SlackAdapterConfig, SlackAdapterOptions } from './config.js';
 import { CREDENTIAL_ERRORS, slackErrorCode, toPlatformError } from './errors.js';
 import { sendFileToUser } from './files.js';
-import { registerInbound, type Uninstalled } from './inbound.js';
+import { type InstallationContext, type InstallationOutcome, registerInbound, type Uninstalled } from './inbound.js';
 import { SlackInstallationStore } from './installation-store.js';
 import { ManagerCheck } from './managers.js';
 import { BOT_SCOPES } from './manifest.js';
@@ -76,6 +76,7 @@ export class SlackPlatform implements ChatPlatform {
       config.auth.kind === 'oauth'
         ? new SlackInstallationStore(context.state, this.log, {
             cacheTtlMs: this.options.installationCacheTtlMs,
+            lookupTimeoutMs: this.options.installationLookupTimeoutMs,
             listTeams: (token) => this.clients.listOrgTeams(token),
           })
         : undefined;
@@ -222,6 +223,7 @@ export class SlackPlatform implements ChatPlatform {
       inFlight: this.inFlight,
       onUninstalled: (context, reason) => this.forgetInstallation(context, reason),
       recovery: (teamId) => this.recoveryNote(teamId),
+      ...(this.installations ? { installation: (context) => this.waitForInstallation(context) } : {}),
       sendFile: async (botToken, userId, file) => {
         if (!botToken) throw new Error('no bot token for this workspace');
         await sendFileToUser(this.clients.clientFor(botToken), userId, file);
@@ -291,6 +293,34 @@ export class SlackPlatform implements ChatPlatform {
     return new BotError(`Slack could not start (${mode} mode): ${describeError(err)}`, 'PLATFORM_ERROR', {
       cause: err,
     });
+  }
+
+  /**
+   * The bot token of a request Bolt let through without one because the installation lookup was slow or failed:
+   * the lookup under way (or a new one), waited for at most `installationWaitMs`.
+   */
+  private async waitForInstallation(context: InstallationContext): Promise<InstallationOutcome> {
+    const waitedMs = this.options.installationWaitMs ?? 15_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const found = await Promise.race([
+        this.installations!.resolve(context),
+        new Promise<'slow'>((resolve) => {
+          timer = setTimeout(() => resolve('slow'), waitedMs);
+        }),
+      ]);
+      if (found === 'slow') return { problem: 'slow', waitedMs };
+      const botToken = found?.bot?.token;
+      return botToken ? { botToken } : { problem: 'missing' };
+    } catch (err) {
+      this.log.warn(
+        { err, team: context.teamId, enterprise: context.enterpriseId },
+        'Slack installation lookup failed',
+      );
+      return { problem: 'failed' };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async forgetInstallation(context: Uninstalled, reason: string): Promise<void> {

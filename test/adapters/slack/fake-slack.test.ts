@@ -320,17 +320,25 @@ describe('fake Slack: behaviours (plain HTTP and WebSocket clients)', () => {
     const fake = await open({ ackTimeoutMs: 150 });
     const endpoint = await app((n) => ({ delayMs: n === 1 ? 0 : 250 }));
     const fast = await fake.slashCommand(endpoint.url, 'secret', { text: 'help' });
-    expect(fast).toMatchObject({ status: 200, late: false, ackBody: 'ack' });
+    expect(fast).toMatchObject({ status: 200, late: false, ackBody: 'ack', userSees: 'ack' });
+    // A 200 after the deadline is refused as Slack refuses it: its body is dropped, the user saw Slack's timeout.
     const slow = await fake.slashCommand(endpoint.url, 'secret', { text: 'help' });
-    expect(slow).toMatchObject({ status: 200, late: true, ackBody: '', lateBody: 'ack' });
+    expect(slow).toMatchObject({ status: 200, late: true, ackBody: '', lateBody: 'ack', userSees: 'timeout' });
     expect(slow.elapsedMs).toBeGreaterThan(150);
     const pressed = await fake.pressButton(endpoint.url, 'secret', { action_id: 'a' });
-    expect(pressed.late).toBe(true);
+    expect(pressed).toMatchObject({ late: true, userSees: 'timeout' });
     expect(fake.acks.map((a) => [a.kind, a.late])).toEqual([
       ['slash_command', false],
       ['slash_command', true],
       ['block_actions', true],
     ]);
+    // A non-2xx in time (Bolt's 404 for an unacknowledged request) is a failed command, not an answer.
+    const refusing = await app(() => ({ status: 404 }));
+    expect(await fake.slashCommand(refusing.url, 'secret', { text: 'help' })).toMatchObject({
+      status: 404,
+      late: false,
+      userSees: 'error',
+    });
     // The requests were signed as Slack signs them.
     const req = endpoint.seen[0]!;
     expect(req.headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);

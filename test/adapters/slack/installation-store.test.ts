@@ -86,6 +86,54 @@ describe.each(drivers)('Slack installation store on $name', (driver) => {
     expect(asked).toEqual(['xoxb-org']);
   });
 
+  it('keeps at most maxEntries installations in memory, the least recently used going first', async () => {
+    database = await driver.open();
+    let reads = 0;
+    const state = slackState(database);
+    const counted = {
+      ...state,
+      get: <T>(key: string) => {
+        reads++;
+        return state.get<T>(key);
+      },
+    };
+    const store = new SlackInstallationStore(counted, silentLog, { maxEntries: 2 });
+    for (const t of ['T1', 'T2', 'T3']) await store.storeInstallation(teamInstall(t, `xoxb-${t}`));
+    const q = (teamId: string) => ({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+    await store.fetchInstallation(q('T1'));
+    await store.fetchInstallation(q('T2'));
+    await store.fetchInstallation(q('T1')); // T1 is now the most recently used
+    expect(reads).toBe(2);
+    await store.fetchInstallation(q('T3')); // evicts T2
+    await store.fetchInstallation(q('T1'));
+    expect(reads).toBe(3);
+    await store.fetchInstallation(q('T2'));
+    expect(reads).toBe(4);
+  });
+
+  it('gives Bolt a pending installation (no token) when the database is slower than the bound, then resolves it', async () => {
+    database = await driver.open();
+    const state = slackState(database);
+    let delayMs = 0;
+    const slow = {
+      ...state,
+      get: async <T>(key: string) => {
+        await new Promise((r) => setTimeout(r, delayMs));
+        return state.get<T>(key);
+      },
+    };
+    const store = new SlackInstallationStore(slow, silentLog, { lookupTimeoutMs: 50 });
+    await store.storeInstallation(teamInstall('T1', 'xoxb-1'));
+    delayMs = 300;
+    const q = { teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false };
+    const pending = await store.fetchInstallation(q);
+    expect(pending.bot).toBeUndefined();
+    expect(pending.team).toEqual({ id: 'T1' });
+    expect((await store.resolve(q))?.bot?.token).toBe('xoxb-1');
+    // Once read, it is cached: no wait, the real installation.
+    expect((await store.fetchInstallation(q)).bot?.token).toBe('xoxb-1');
+  });
+
   it('refuses an installation with neither a team nor an enterprise', async () => {
     database = await driver.open();
     const store = new SlackInstallationStore(slackState(database), silentLog);

@@ -8,7 +8,7 @@ import type { SlackPacing } from '../../../adapters/slack/pacer.js';
 import { SlackPlatform } from '../../../adapters/slack/platform.js';
 import type { App } from '../../../src/app.js';
 import { PgPlatformStateStore } from '../../../src/db/pg-platform-state.js';
-import type { Logger } from '../../../src/index.js';
+import type { Logger, PlatformState } from '../../../src/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { drivers, type TestDatabase, type TestDriver } from '../../support/databases.js';
 import { FakeSlack, type FakeSlackOptions, type FakeWorkspace, messageText } from '../../support/fake-slack.js';
@@ -52,6 +52,10 @@ export interface SlackSetupOptions {
   /** Skip start(): for tests of postDigest without start (the CLI's case). */
   readonly start?: boolean;
   readonly managerCacheTtlMs?: number;
+  /** Wraps the platform's state (its installations in OAuth mode), e.g. to make the database slow. */
+  readonly state?: ((state: PlatformState) => PlatformState) | undefined;
+  /** More adapter options (installation cache and lookup times…). */
+  readonly adapter?: SlackAdapterOptions | undefined;
 }
 
 export interface SlackSetup {
@@ -109,12 +113,13 @@ export async function slackSetup(options: SlackSetupOptions = {}): Promise<Slack
   const app = testApp(database, { clock: new FixedClock('2026-11-16T12:00:00Z'), log: logs.log });
   await app.services.ingest.importRecords(sample(), 'sample');
   const adapterOptions = fakeOptions(fake, {
+    ...options.adapter,
     ...(options.pacing ? { pacing: options.pacing } : {}),
     ...(options.managerCacheTtlMs !== undefined ? { managerCacheTtlMs: options.managerCacheTtlMs } : {}),
   });
   const slack = new SlackPlatform(
     slackConfig(options, adapterOptions),
-    { log: logs.log, state: app.platformState.scope('slack') },
+    { log: logs.log, state: (options.state ?? ((state) => state))(app.platformState.scope('slack')) },
     SLACK_TRAITS,
   );
   const core = testCore(app, [slack]);

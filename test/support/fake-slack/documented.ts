@@ -77,6 +77,8 @@ export const SLACK_RATE_LIMITS = {
   filesPerMinute: 100,
   /** The tiers count requests per minute. */
   windowMs: 60_000,
+  /** `Retry-After` is "the number of seconds" to wait (rate-limits page): one unit is 1000 ms. */
+  retryAfterUnitMs: 1_000,
 } as const;
 
 /** conversations.history arguments — https://docs.slack.dev/reference/methods/conversations.history. */

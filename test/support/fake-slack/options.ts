@@ -109,7 +109,7 @@ export function resolveOptions(options: FakeSlackOptions = {}): ResolvedOptions 
     channelBurst: options.channelBurst ?? SLACK_RATE_LIMITS.channelBurst,
     workspaceMessages: options.workspaceMessages ?? SLACK_RATE_LIMITS.workspaceMessages,
     workspaceWindowMs: options.workspaceWindowMs ?? SLACK_RATE_LIMITS.workspaceWindowMs,
-    retryAfterUnitMs: options.retryAfterUnitMs ?? 1_000,
+    retryAfterUnitMs: options.retryAfterUnitMs ?? SLACK_RATE_LIMITS.retryAfterUnitMs,
     maxBlockText: options.maxBlockText ?? SLACK_BLOCKS.totalText,
     strictMrkdwn: options.strictMrkdwn ?? true,
     appTokens: options.appTokens ?? [],

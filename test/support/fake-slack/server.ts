@@ -64,6 +64,19 @@ interface Reply {
   rateLimited(waitMs: number): void;
 }
 
+/**
+ * What the user is shown for the app's answer to a command or button press: the acknowledgement (its body, when
+ * it has one) only when it came in time with a 2xx. A late answer is ignored: Slack has already shown its timeout
+ * error ("Timeout was reached", platform-facts §B2; the exact wording is Slack's and not relied on). A non-2xx in
+ * time (Bolt's 404 for an unacknowledged request, a 401, a 500) is shown as a failed command.
+ */
+export type UserSees = 'ack' | 'timeout' | 'error';
+
+function userSees(answer: TimedAnswer): UserSees {
+  if (answer.late || answer.status === 0) return 'timeout';
+  return answer.status >= 200 && answer.status < 300 ? 'ack' : 'error';
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FakeSlack {
@@ -295,6 +308,7 @@ export class FakeSlack {
     late: boolean;
     elapsedMs: number;
     lateBody?: string | undefined;
+    userSees: UserSees;
   }> {
     const responseId = `r-${++this.seq}`;
     const body = new URLSearchParams({
@@ -320,6 +334,7 @@ export class FakeSlack {
       late: answer.late,
       elapsedMs: answer.elapsedMs,
       ...(answer.late ? { lateBody: answer.body } : {}),
+      userSees: userSees(answer),
     };
   }
 
@@ -335,7 +350,7 @@ export class FakeSlack {
       /** The message the button is on, as Slack sends it for messages in a conversation (not for ephemeral ones). */
       message?: { ts: string; text: string; blocks: readonly Record<string, unknown>[] };
     } = {},
-  ): Promise<{ status: number; responseId: string; late: boolean; elapsedMs: number }> {
+  ): Promise<{ status: number; responseId: string; late: boolean; elapsedMs: number; userSees: UserSees }> {
     const responseId = `r-${++this.seq}`;
     const team = where.team ?? 'T0001';
     const payload = {
@@ -366,7 +381,13 @@ export class FakeSlack {
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const answer = await this.sendToApp('block_actions', responseId, appUrl, signingSecret, body);
-    return { status: answer.status, responseId, late: answer.late, elapsedMs: answer.elapsedMs };
+    return {
+      status: answer.status,
+      responseId,
+      late: answer.late,
+      elapsedMs: answer.elapsedMs,
+      userSees: userSees(answer),
+    };
   }
 
   /**
