@@ -59,25 +59,41 @@ BEGIN
     PERFORM public.pp_similar_sign(array(SELECT p.id FROM papers p WHERE p.search @@ q AND p.id <> ALL(ids)));
   END IF;
 END $$;--> statement-breakpoint
--- Signatures whose idf was computed when the archive was under 90% of its present size, oldest first, up to `most`.
+-- Signatures whose idf was computed when the archive was under 90% of its present size, oldest first, up to `most`
+-- (in batches of 10,000); returns how many were signed again.
 CREATE OR REPLACE FUNCTION public.pp_similar_refresh(most integer) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   n integer := coalesce((SELECT df FROM term_df WHERE term = ''), 0);
+  done integer := 0;
   stale text[];
 BEGIN
-  SELECT array_agg(paper_id) INTO stale FROM (
-    SELECT paper_id FROM paper_signatures WHERE docs < n * 0.9 ORDER BY docs, paper_id LIMIT most
-  ) x;
-  IF stale IS NULL THEN RETURN 0; END IF;
-  PERFORM public.pp_similar_sign(stale);
-  RETURN cardinality(stale);
+  WHILE done < most LOOP
+    SELECT array_agg(paper_id) INTO stale FROM (
+      SELECT paper_id FROM paper_signatures WHERE docs < n * 0.9 ORDER BY docs, paper_id LIMIT least(10000, most - done)
+    ) x;
+    EXIT WHEN stale IS NULL;
+    PERFORM public.pp_similar_sign(stale);
+    done := done + cardinality(stale);
+  END LOOP;
+  RETURN done;
 END $$;--> statement-breakpoint
--- After a bulk import (term_df rebuilt): sign the papers without a signature, then every stale one.
+-- After a bulk import (term_df rebuilt), and to fill the table: sign the papers without a signature (in batches of
+-- 10,000 by id, so a million papers never make one huge sort), then every stale one.
 CREATE OR REPLACE FUNCTION public.pp_similar_fill() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  last_id text := '';
+  batch text[];
 BEGIN
-  PERFORM public.pp_similar_sign(array(
-    SELECT p.id FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_signatures s WHERE s.paper_id = p.id)
-  ));
+  LOOP
+    SELECT array_agg(id ORDER BY id) INTO batch FROM (
+      SELECT p.id FROM papers p
+      WHERE p.id > last_id AND NOT EXISTS (SELECT 1 FROM paper_signatures s WHERE s.paper_id = p.id)
+      ORDER BY p.id LIMIT 10000
+    ) x;
+    EXIT WHEN batch IS NULL;
+    PERFORM public.pp_similar_sign(batch);
+    last_id := batch[cardinality(batch)];
+  END LOOP;
   PERFORM public.pp_similar_refresh(2147483647);
 END $$;--> statement-breakpoint
 -- Statement triggers, named to fire after the term_df ones (triggers of one event fire in name order), so the new
@@ -112,6 +128,6 @@ CREATE TRIGGER "papers_term_sig_insert" AFTER INSERT ON "papers" REFERENCING NEW
 CREATE TRIGGER "papers_term_sig_update" AFTER UPDATE ON "papers" REFERENCING OLD TABLE AS pp_old_rows NEW TABLE AS pp_new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION public.pp_term_sig_on_update();--> statement-breakpoint
 -- The papers already stored (the index is built after, which is faster than keeping it during the fill).
-SELECT public.pp_similar_sign(NULL);--> statement-breakpoint
+SELECT public.pp_similar_fill();--> statement-breakpoint
 CREATE INDEX "paper_signatures_terms" ON "paper_signatures" USING gin ("terms");--> statement-breakpoint
 CREATE INDEX "paper_signatures_docs" ON "paper_signatures" USING btree ("docs");
