@@ -93,7 +93,16 @@ export class PgSimilarPapers implements SimilarPapers {
     const result = new Map<string, string>();
     if (lexemes.size === 0) return result;
     const text = [source.title, ...(source.aiKeywords ?? []), source.aiSummary ?? '', source.abstract].join(' ');
-    const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? [])].slice(0, 1000);
+    // Only the words that can stem to a shared lexeme: the English stemmer rewrites suffixes only, so a lexeme less
+    // its last letter starts the word or a part of a hyphenated one (words with letters beyond a–z are all kept), e.g.
+    // polici ← policy. Stemming a few words, not the whole text.
+    const plain = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '');
+    const prefixes = [...lexemes].map((l) => plain(l).slice(0, Math.max(3, l.length - 1)));
+    const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? [])]
+      .filter(
+        (w) => /[^a-z0-9-]/.test(w) || [w, ...w.split('-')].some((x) => prefixes.some((p) => plain(x).startsWith(p))),
+      )
+      .slice(0, 1000);
     const rows = await this.database.rows<{ word: string; lexeme: string }>(sql`
       select w.word, v.lexeme
       from unnest(${textArray(words)}::text[]) with ordinality as w(word, n),
