@@ -129,5 +129,6 @@ CREATE TRIGGER "papers_term_sig_update" AFTER UPDATE ON "papers" REFERENCING OLD
   FOR EACH STATEMENT EXECUTE FUNCTION public.pp_term_sig_on_update();--> statement-breakpoint
 -- The papers already stored (the index is built after, which is faster than keeping it during the fill).
 SELECT public.pp_similar_fill();--> statement-breakpoint
-CREATE INDEX "paper_signatures_terms" ON "paper_signatures" USING gin ("terms");--> statement-breakpoint
+-- A small pending list (256 kB): PGlite has no autovacuum to merge it, and every query reads it.
+CREATE INDEX "paper_signatures_terms" ON "paper_signatures" USING gin ("terms") WITH (gin_pending_list_limit=256);--> statement-breakpoint
 CREATE INDEX "paper_signatures_docs" ON "paper_signatures" USING btree ("docs");

@@ -380,7 +380,8 @@ export const termDf = pgTable('term_df', {
 /**
  * "Similar papers": each paper's signature, its top SIGNATURE_TERMS distinctive lexemes by tf-idf (most distinctive
  * first) with their weights scaled to unit length, and the archive size (`docs`) its idf was computed at. Kept by
- * statement triggers on papers and refreshed when stale (migration 0015); a GIN index on `terms` gives candidates.
+ * statement triggers on papers and refreshed when stale (migration 0015); a GIN index on `terms` gives candidates
+ * (its pending list kept small, 256 kB: PGlite has no autovacuum to merge it, and every query reads it).
  */
 export const paperSignatures = pgTable(
   'paper_signatures',
@@ -392,5 +393,8 @@ export const paperSignatures = pgTable(
     weights: real('weights').array().notNull(),
     docs: integer('docs').notNull(),
   },
-  (t) => [index('paper_signatures_terms').using('gin', t.terms), index('paper_signatures_docs').on(t.docs)],
+  (t) => [
+    index('paper_signatures_terms').using('gin', t.terms).with({ gin_pending_list_limit: 256 }),
+    index('paper_signatures_docs').on(t.docs),
+  ],
 );
