@@ -77,6 +77,9 @@ export const paperColumns = {
  * Stores papers and their list entries. Every write is idempotent: storing the same records again changes no row
  * and adds only a metrics snapshot per paper.
  */
+/** Stale "similar papers" signatures signed again per ingest (at most; see pp_similar_refresh). */
+const SIGNATURE_REFRESH = 500;
+
 export class PgPaperStore implements PaperStore {
   private readonly database: Database;
   constructor(database: Database) {
@@ -193,6 +196,9 @@ export class PgPaperStore implements PaperStore {
           [textArray(records.map((p) => p.title))],
         );
       }
+      // "Similar papers": the triggers signed the new and changed papers; a few signatures whose idf dates from a
+      // much smaller archive are signed again with each ingest, so drift is corrected as the archive grows.
+      if (!options.bulk && records.length > 0) await query(`select pp_similar_refresh(${SIGNATURE_REFRESH})`, []);
     });
     return counts;
   }
@@ -203,7 +209,10 @@ export class PgPaperStore implements PaperStore {
    */
   async afterBulkImport(): Promise<void> {
     await this.database.rawTransaction((query) => query('select pp_term_df_rebuild()', []));
+    // "Similar papers" signatures: the papers this import brought or changed, and every stale one (migration 0015).
+    await this.database.rawTransaction((query) => query('select pp_similar_fill()', []));
     await this.database.rows(sql`select gin_clean_pending_list('papers_search_gin'::regclass)`);
+    await this.database.rows(sql`select gin_clean_pending_list('paper_signatures_terms'::regclass)`);
     await this.database.rows(sql`analyze papers`);
     await this.database.rows(sql`analyze daily_entries`);
   }

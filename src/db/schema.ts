@@ -17,6 +17,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   serial,
   smallint,
   text,
@@ -375,3 +376,25 @@ export const termDf = pgTable('term_df', {
   term: text('term').primaryKey(),
   df: integer('df').notNull(),
 });
+
+/**
+ * "Similar papers": each paper's signature, its top SIGNATURE_TERMS distinctive lexemes by tf-idf (most distinctive
+ * first) with their weights scaled to unit length, and the archive size (`docs`) its idf was computed at. Kept by
+ * statement triggers on papers and refreshed when stale (migration 0015); a GIN index on `terms` gives candidates
+ * (its pending list kept small, 256 kB: PGlite has no autovacuum to merge it, and every query reads it).
+ */
+export const paperSignatures = pgTable(
+  'paper_signatures',
+  {
+    paperId: text('paper_id')
+      .primaryKey()
+      .references(() => papers.id, { onDelete: 'cascade' }),
+    terms: text('terms').array().notNull(),
+    weights: real('weights').array().notNull(),
+    docs: integer('docs').notNull(),
+  },
+  (t) => [
+    index('paper_signatures_terms').using('gin', t.terms).with({ gin_pending_list_limit: 256 }),
+    index('paper_signatures_docs').on(t.docs),
+  ],
+);

@@ -136,4 +136,63 @@ describe.each(drivers)('similar papers on $name', (driver) => {
     });
     expect(forged.message.text).toContain('That button is not one of mine any more');
   });
+  it('a paper imported later is found, even by a word no paper had before (its signature is refreshed)', async () => {
+    const record = (id: string, title: string, summary: string) => {
+      const r = structuredClone(sample().find((x) => (x.paper as { id: string }).id === '9901.00001')!);
+      Object.assign(r.paper as object, { id, title, summary, ai_summary: undefined, ai_keywords: undefined });
+      Object.assign(r as object, { title, summary });
+      return r;
+    };
+    await services.ingest.importRecords(
+      [
+        record(
+          '2601.00301',
+          'Quokkafication of sparse transformers',
+          'We study quokkafication: quokkafication makes transformers sparse.',
+        ),
+      ],
+      'first',
+    );
+    // "quokkafic" was in one paper only, so the first paper's signature left it out; the second brings it.
+    await services.ingest.importRecords(
+      [record('2601.00302', 'Quokkafication at scale', 'Quokkafication for large models: quokkafication scales well.')],
+      'later',
+    );
+    const first = (await services.similar.similar('2601.00301', 5))!;
+    expect(first.hits[0]!.paper.id).toBe('2601.00302');
+    expect(first.hits[0]!.sharedTerms).toContain('quokkafication');
+    expect((await services.similar.similar('2601.00302', 5))!.hits[0]!.paper.id).toBe('2601.00301');
+  });
+
+  it('signs again the signatures computed on a much smaller archive, at the next ingest', async () => {
+    await database.rows(sql`update paper_signatures set docs = 1`);
+    const stale = async () => {
+      const [row] = await database.rows<{ n: number }>(
+        sql`select count(*)::int as n from paper_signatures where docs < (select df from term_df where term = '') * 0.9`,
+      );
+      return Number(row!.n);
+    };
+    expect(await stale()).toBe(await services.papers.countPapers());
+    const copy = structuredClone(sample().find((r) => (r.paper as { id: string }).id === '9901.00002')!);
+    (copy.paper as { id: string }).id = '2601.00303';
+    await services.ingest.importRecords([copy], 'refresh');
+    expect(await stale()).toBe(0);
+  });
+
+  it('a paper of a bulk import not yet finished is signed on demand, and the import end signs the rest', async () => {
+    const copy = structuredClone(sample().find((r) => (r.paper as { id: string }).id === '9901.00122')!);
+    (copy.paper as { id: string }).id = '2601.00304';
+    (copy.paper as { title: string }).title = 'Grokking, lazy and rich, again';
+    const other = structuredClone(copy);
+    (other.paper as { id: string }).id = '2601.00305';
+    (other.paper as { title: string }).title = 'Grokking, lazy and rich, once more';
+    await services.ingest.importRecords([copy, other], 'bulk2', { bulk: true });
+    const signed = async (id: string) =>
+      (await database.rows(sql`select 1 from paper_signatures where paper_id = ${id}`)).length;
+    expect(await signed('2601.00305')).toBe(0);
+    const ids = (await services.similar.similar('2601.00304', 5))!.hits.map((h) => h.paper.id);
+    expect(ids).toContain('9901.00087');
+    await services.ingest.recordImport('bulk2', { fetched: 2, skipped: 0, inserted: 2, updated: 0, unchanged: 0 });
+    expect(await signed('2601.00305')).toBe(1);
+  });
 });
