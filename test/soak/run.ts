@@ -4,8 +4,10 @@
  *
  *   SOAK_TRIALS (32)  SOAK_CHANNELS per platform (60)  SOAK_WORKSPACES (6)  SOAK_WORKERS (3)
  *   SOAK_KILLS per trial (1)  SOAK_FAULTS share of message requests (0.2)  SOAK_SEED (1)  SOAK_TIME_SCALE (0.2)
+ *   SOAK_HF_FAULTS share of Hugging Face list requests (0.2)  SOAK_HF_LATENCY_MS per Hugging Face answer (100)
  *
- * Exit 1 when a duplicate or a lost part appears, a trial does not settle, or the poison rows are mishandled.
+ * Exit 1 when a duplicate or a lost part appears, a trial does not settle, the poison rows are mishandled, or the
+ * archive does not end holding exactly the fixture days.
  */
 import { DEFAULT_SOAK, runSoak, type SoakOptions } from './soak.js';
 
@@ -31,6 +33,8 @@ const options: SoakOptions = {
   faultRate: num('SOAK_FAULTS', DEFAULT_SOAK.faultRate),
   seed: num('SOAK_SEED', DEFAULT_SOAK.seed),
   timeScale: num('SOAK_TIME_SCALE', DEFAULT_SOAK.timeScale),
+  hfFaultRate: num('SOAK_HF_FAULTS', DEFAULT_SOAK.hfFaultRate),
+  hfLatencyMs: num('SOAK_HF_LATENCY_MS', DEFAULT_SOAK.hfLatencyMs),
   log: (line) => process.stdout.write(`${line}\n`),
 };
 const { serverUrl: _hidden, log: _log, ...shown } = options;
@@ -50,11 +54,16 @@ process.stdout.write(
     `settle time: median ${(r.settleMedianMs / 1000).toFixed(1)} s, max ${(r.settleMaxMs / 1000).toFixed(1)} s`,
     `poison rows: ${poisonBad === 0 ? 'skipped and recorded in every trial, healthy channels posted' : `mishandled in ${poisonBad} trials`}`,
     `sharing: in ${sharing} of ${r.trials.length} trials at least 2 of the processes stopped cleanly had posted`,
+    `archive: ${r.archive.stored} / ${r.archive.expected} fixture list entries stored, missing ${r.archive.missing}, extra ${r.archive.extra}, wrong ${r.archive.wrong}${r.archive.examples.length ? ` (${r.archive.examples.join('; ')})` : ''}; complete after median ${(r.archiveMedianMs / 1000).toFixed(1)} s, max ${(r.archiveMaxMs / 1000).toFixed(1)} s`,
     `faults injected: slack ${JSON.stringify(r.faults.slack)}; discord ${JSON.stringify(r.faults.discord)}`,
+    `hugging face faults injected: ${JSON.stringify(r.faults.huggingface)}`,
     `took ${Math.round((Date.now() - started) / 1000)} s`,
     '',
   ].join('\n'),
 );
 const failed =
-  r.slack.duplicates + r.discord.duplicates + r.slack.lost + r.discord.lost > 0 || r.unsettled > 0 || poisonBad > 0;
+  r.slack.duplicates + r.discord.duplicates + r.slack.lost + r.discord.lost > 0 ||
+  r.unsettled > 0 ||
+  poisonBad > 0 ||
+  r.archive.missing + r.archive.extra + r.archive.wrong > 0;
 process.exit(failed ? 1 : 0);
