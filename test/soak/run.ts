@@ -8,8 +8,14 @@
  *
  * Exit 1 when a duplicate or a lost part appears, a trial does not settle, the poison rows are mishandled, or the
  * archive does not end holding exactly the fixture days.
+ *
+ * `npm run soak -- --throughput` instead times one due batch with 1 and with 3 processes (throughput.ts), no kills
+ * and no faults: SOAK_CHANNELS per platform (300), SOAK_WORKSPACES (30), SOAK_TIME_SCALE (1: real platform time),
+ * SOAK_CONCURRENCY and SOAK_CLAIM_SLICE per process (the production defaults). Exit 1 on a duplicate, a loss, a
+ * batch that does not settle, or a process of the 3 that posted nothing.
  */
 import { DEFAULT_SOAK, runSoak, type SoakOptions } from './soak.js';
+import { DEFAULT_THROUGHPUT, runThroughput } from './throughput.js';
 
 const serverUrl = process.env.TEST_DATABASE_URL?.trim();
 if (!serverUrl) {
@@ -22,6 +28,35 @@ const num = (name: string, fallback: number) => {
   const v = process.env[name];
   return v === undefined || v === '' ? fallback : Number(v);
 };
+if (process.argv.includes('--throughput')) {
+  const options = {
+    ...DEFAULT_THROUGHPUT,
+    serverUrl,
+    channels: num('SOAK_CHANNELS', DEFAULT_THROUGHPUT.channels),
+    workspaces: num('SOAK_WORKSPACES', DEFAULT_THROUGHPUT.workspaces),
+    timeScale: num('SOAK_TIME_SCALE', DEFAULT_THROUGHPUT.timeScale),
+    concurrency: num('SOAK_CONCURRENCY', DEFAULT_THROUGHPUT.concurrency),
+    claimSlice: num('SOAK_CLAIM_SLICE', DEFAULT_THROUGHPUT.claimSlice),
+    log: (line: string) => process.stdout.write(`${line}\n`),
+  };
+  const { serverUrl: _url, log: _l, ...settings } = options;
+  process.stdout.write(
+    `throughput settings: ${JSON.stringify(settings)}; cores ${(await import('node:os')).cpus().length}\n`,
+  );
+  const runs = await runThroughput(options);
+  const [one, three] = [runs[0]!, runs.at(-1)!];
+  process.stdout.write(
+    `\nthroughput: 1 process ${one.perSecond.toFixed(1)} messages/s, ${three.processes} processes ${three.perSecond.toFixed(1)} messages/s, ratio ${(three.perSecond / one.perSecond).toFixed(2)}; ` +
+      `channels per process (${three.processes}): ${three.channelsPerProcess.join(', ')}\n`,
+  );
+  const bad = runs.some(
+    (r) =>
+      !r.settled ||
+      r.slack.duplicates + r.discord.duplicates + r.slack.lost + r.discord.lost > 0 ||
+      r.channelsPerProcess.some((c) => c === 0),
+  );
+  process.exit(bad ? 1 : 0);
+}
 const options: SoakOptions = {
   ...DEFAULT_SOAK,
   serverUrl,

@@ -113,16 +113,16 @@ export interface SoakResult {
   archive: { expected: number; stored: number; missing: number; extra: number; wrong: number; examples: string[] };
 }
 
-const VIRTUAL_START = '2026-11-16T09:00:20Z';
+export const VIRTUAL_START = '2026-11-16T09:00:20Z';
 const PERIOD = '2026-11-13';
-const DISCORD_TOKEN = 'soak.discord.token';
-const DISCORD_APP = '123456789012345678';
+export const DISCORD_TOKEN = 'soak.discord.token';
+export const DISCORD_APP = '123456789012345678';
 const GUILD = '2000000000000000001';
-const slackToken = (team: string) => `xoxb-${team}-soak`;
-const team = (w: number) => `TS${String(w).padStart(3, '0')}`;
+export const slackToken = (team: string) => `xoxb-${team}-soak`;
+export const team = (w: number) => `TS${String(w).padStart(3, '0')}`;
 const slackChannel = (i: number) => `C${String(i).padStart(5, '0')}`;
 const discordChannel = (i: number) => String(3_300_000_000_000_000_000n + BigInt(i));
-const HISTORY_SCOPES = [...SLACK_SCOPES.defaults, SLACK_SCOPES.history.public, SLACK_SCOPES.history.private];
+export const HISTORY_SCOPES = [...SLACK_SCOPES.defaults, SLACK_SCOPES.history.public, SLACK_SCOPES.history.private];
 /** The days the processes ingest from the local Hugging Face: nine weekday lists before the digest's day. */
 const HF_DAYS = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06'].concat(
   '2026-11-09',
@@ -208,7 +208,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 }
 
 /** The papers, the Slack installations and the channels (a third of them with the digest in a thread). */
-async function seed(database: Database, options: SoakOptions): Promise<void> {
+export async function seed(
+  database: Database,
+  options: Pick<SoakOptions, 'channels' | 'workspaces'>,
+  poison = true,
+): Promise<void> {
   const log = createLogger('silent');
   const paper = buildApp(database, { config: loadConfig({}), log, clock: new FixedClock('2026-11-15T12:00:00Z') });
   await paper.services.ingest.importRecords(listsOn([PERIOD]), 'soak');
@@ -220,6 +224,7 @@ async function seed(database: Database, options: SoakOptions): Promise<void> {
       values ('slack', ${`${team(i % options.workspaces)}/${slackChannel(i)}`}, true, '2026-11-15T00:00:00Z', 3, ${thread}),
              ('discord', ${`${GUILD}/${discordChannel(i)}`}, true, '2026-11-15T00:00:00Z', 3, ${thread})`);
   }
+  if (!poison) return;
   // The poison rows: a time zone that does not exist, a time that is not one.
   await database.rows(sql`insert into channels (platform, address, digest_enabled, digest_enabled_at, size, timezone, post_time)
     values ('slack', ${`${team(0)}/CPOISON`}, true, '2026-11-15T00:00:00Z', 3, 'Mars/Olympus', '09:00'),
@@ -420,7 +425,7 @@ async function runTrial(
 }
 
 /** Every healthy digest sent, nothing in progress. */
-async function isSettled(database: Database, healthy: number): Promise<boolean> {
+export async function isSettled(database: Database, healthy: number): Promise<boolean> {
   const [row] = await database.rows<{ sent: number; active: number }>(sql`
     select count(*) filter (where status = 'sent')::int as sent,
            count(*) filter (where status in ('claimed', 'posting', 'retry'))::int as active
@@ -429,7 +434,7 @@ async function isSettled(database: Database, healthy: number): Promise<boolean> 
 }
 
 /** What reached the fakes, per channel, against what each digest renders to. */
-async function count(
+export async function count(
   database: Database,
   slack: FakeSlack,
   discord: FakeDiscord,
@@ -486,7 +491,7 @@ function discordPosts(discord: FakeDiscord, channelId: string): string[] {
   );
 }
 
-async function dropDatabase(serverUrl: string, url: string): Promise<void> {
+export async function dropDatabase(serverUrl: string, url: string): Promise<void> {
   const { default: postgres } = await import('postgres');
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
@@ -496,4 +501,4 @@ async function dropDatabase(serverUrl: string, url: string): Promise<void> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

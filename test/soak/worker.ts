@@ -109,6 +109,7 @@ if (env.WAIT_FOR_GO) {
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 }
+const cpuAtStart = process.cpuUsage();
 const ingestLoop = async () => {
   while (!stopping) {
     await app.locks
@@ -130,7 +131,9 @@ while (!stopping) {
   tookOver += report.tookOver;
   await new Promise((r) => setTimeout(r, Number(env.RECONCILE_MS ?? '500')));
 }
-process.stdout.write(`${JSON.stringify({ worker: env.WORKER, sent, claimed, tookOver, ingestedDays })}\n`);
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+process.stdout.write(`${JSON.stringify({ worker: env.WORKER, sent, claimed, tookOver, ingestedDays, cpuSeconds })}\n`);
 await Promise.allSettled([slack.stop(), discord.stop()]);
 await database.close();
 process.exit(0);
