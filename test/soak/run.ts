@@ -7,7 +7,7 @@
  *   SOAK_HF_FAULTS share of Hugging Face list requests (0.2)  SOAK_HF_LATENCY_MS per Hugging Face answer (100)
  *
  * Exit 1 when a duplicate or a lost part appears, a trial does not settle, the poison rows are mishandled, or the
- * archive does not end holding exactly the fixture days.
+ * archive does not end holding exactly the fixture days, or a list was given up before the client's last retry.
  *
  * `npm run soak -- --throughput` instead times one due batch with 1 and with 3 processes (throughput.ts), no kills
  * and no faults: SOAK_CHANNELS per platform (300), SOAK_WORKSPACES (30), SOAK_TIME_SCALE (1: real platform time),
@@ -89,7 +89,7 @@ process.stdout.write(
     `settle time: median ${(r.settleMedianMs / 1000).toFixed(1)} s, max ${(r.settleMaxMs / 1000).toFixed(1)} s`,
     `poison rows: ${poisonBad === 0 ? 'skipped and recorded in every trial, healthy channels posted' : `mishandled in ${poisonBad} trials`}`,
     `sharing: in ${sharing} of ${r.trials.length} trials at least 2 of the processes stopped cleanly had posted`,
-    `archive: ${r.archive.stored} / ${r.archive.expected} fixture list entries stored, missing ${r.archive.missing}, extra ${r.archive.extra}, wrong ${r.archive.wrong}${r.archive.examples.length ? ` (${r.archive.examples.join('; ')})` : ''}; complete after median ${(r.archiveMedianMs / 1000).toFixed(1)} s, max ${(r.archiveMaxMs / 1000).toFixed(1)} s`,
+    `archive: ${r.archive.stored} / ${r.archive.expected} fixture list entries stored, missing ${r.archive.missing}, extra ${r.archive.extra}, wrong ${r.archive.wrong}, lists given up before the last retry ${r.archive.gaveUpEarly}${r.archive.examples.length ? ` (${r.archive.examples.join('; ')})` : ''}; complete after median ${(r.archiveMedianMs / 1000).toFixed(1)} s, max ${(r.archiveMaxMs / 1000).toFixed(1)} s`,
     `faults injected: slack ${JSON.stringify(r.faults.slack)}; discord ${JSON.stringify(r.faults.discord)}`,
     `hugging face faults injected: ${JSON.stringify(r.faults.huggingface)}`,
     `took ${Math.round((Date.now() - started) / 1000)} s`,
@@ -100,5 +100,5 @@ const failed =
   r.slack.duplicates + r.discord.duplicates + r.slack.lost + r.discord.lost > 0 ||
   r.unsettled > 0 ||
   poisonBad > 0 ||
-  r.archive.missing + r.archive.extra + r.archive.wrong > 0;
+  r.archive.missing + r.archive.extra + r.archive.wrong + r.archive.gaveUpEarly > 0;
 process.exit(failed ? 1 : 0);

@@ -93,6 +93,8 @@ export interface TrialResult {
   poisonPosted: number;
   poisonRecorded: boolean;
   archive: ArchiveCheck;
+  /** Failed ingest runs that gave up before the client's last retry (their error does not end "after N attempts"). */
+  ingestGaveUpEarly: string[];
   /** When the archive first held the fixture days (undefined: never). */
   archiveMs: number | undefined;
 }
@@ -110,7 +112,16 @@ export interface SoakResult {
   unsettled: number;
   faults: { slack: Record<string, number>; discord: Record<string, number>; huggingface: Record<string, number> };
   /** Summed over the trials; `missing`, `extra`, `wrong` as counts, with the first few listed. */
-  archive: { expected: number; stored: number; missing: number; extra: number; wrong: number; examples: string[] };
+  archive: {
+    expected: number;
+    stored: number;
+    missing: number;
+    extra: number;
+    wrong: number;
+    /** Ingest runs that failed before the client's last retry. */
+    gaveUpEarly: number;
+    examples: string[];
+  };
 }
 
 export const VIRTUAL_START = '2026-11-16T09:00:20Z';
@@ -198,9 +209,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       missing: trials.reduce((n, t) => n + t.archive.missing.length, 0),
       extra: trials.reduce((n, t) => n + t.archive.extra.length, 0),
       wrong: trials.reduce((n, t) => n + t.archive.wrong.length, 0),
+      gaveUpEarly: trials.reduce((n, t) => n + t.ingestGaveUpEarly.length, 0),
       examples: trials
         .flatMap((t) =>
-          [...t.archive.missing, ...t.archive.extra, ...t.archive.wrong].map((e) => `trial ${t.trial}: ${e}`),
+          [...t.archive.missing, ...t.archive.extra, ...t.archive.wrong, ...t.ingestGaveUpEarly].map(
+            (e) => `trial ${t.trial}: ${e}`,
+          ),
         )
         .slice(0, 5),
     },
@@ -401,6 +415,10 @@ async function runTrial(
 
   const tally = await count(database, slack, discord);
   const archive = await checkArchive(database, lists);
+  // A list that failed must have failed after every retry, whatever broke (a stalled or reset body included).
+  const gaveUp = await database.rows<{ error: string }>(
+    sql`select error from ingest_runs where status = 'failed' and error !~ 'after [0-9]+ attempts$'`,
+  );
   for (const [name, fake] of [
     ['slack', slack],
     ['discord', discord],
@@ -418,6 +436,7 @@ async function runTrial(
     settleMs,
     ...tally,
     archive,
+    ingestGaveUpEarly: gaveUp.map((r) => r.error),
     archiveMs: archivedMs,
     workersSending: cleanReports.filter((r) => r.sent > 0).length,
     workersReporting: stoppedCleanly,
