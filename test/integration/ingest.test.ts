@@ -1,7 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
 import type { CoreServices } from '../../src/commands/definition.js';
+import { loadConfig } from '../../src/config.js';
+import { HfClient } from '../../src/huggingface/client.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
+import { archiveComplete, checkArchive } from '../support/archive-check.js';
 import { drivers, type TestDatabase } from '../support/databases.js';
 import { FakeHuggingFace } from '../support/fake-huggingface.js';
 import { dailyPapers20241025, paper250904664, sampleByDate } from '../support/fixtures.js';
@@ -147,6 +151,47 @@ describe.each(drivers)('ingest on $name', (driver) => {
     expect(hf.requests.every((r) => r.includes('date=2026-11-10'))).toBe(true);
     expect(progress[1]).toBe('2/7 2026-11-10 ingested');
     expect(await count(database, 'daily_entries')).toBe(21 * 4 + 21);
+  });
+
+  it('backfills through 5xx, 429 with Retry-After, hung connections and bodies that stall or reset, and the archive ends exactly the lists served', async () => {
+    // The soak's ingest path (test/soak/worker.ts), small: a seeded share of the list requests fails in each way;
+    // a day that still fails after the client's retries is fetched again by the next run, as the scheduler would.
+    const days = ['2026-11-02', '2026-11-03', '2026-11-04'];
+    const faulty = await new FakeHuggingFace({
+      faults: { seed: 3, serverError: 0.1, rateLimited: 0.1, hang: 0.1, stall: 0.1, reset: 0.1 },
+    }).start();
+    try {
+      for (const day of days) faulty.lists.set(day, lists.get(day)!);
+      const waits: number[] = [];
+      const source = new HfClient({
+        baseUrl: faulty.url,
+        log: logs.log,
+        timeoutMs: 300,
+        pageSize: 10,
+        sleep: async (ms) => void waits.push(ms),
+      });
+      const { ingest } = buildApp(database, { config: loadConfig({}), log: logs.log, clock, source }).services;
+      for (let run = 0; run < 5; run++) {
+        const outcome = await ingest.ingestRange(days[0]!, days.at(-1)!, { resume: true });
+        if (outcome.failedDays.length === 0) break;
+      }
+      const { considered, passed, ...faults } = faulty.faultCounters;
+      for (const kind of ['serverError', 'rateLimited', 'hang', 'stall', 'reset'] as const)
+        expect(faults[kind], kind).toBeGreaterThan(0);
+      expect(waits).toContain(1_000); // the Retry-After, in seconds
+      const check = await checkArchive(database, new Map(days.map((d) => [d, lists.get(d)!])));
+      expect(check).toMatchObject({ expected: 66, stored: 66, missing: [], extra: [], wrong: [] });
+      expect(archiveComplete(check)).toBe(true);
+      const runs = await database.rows<{ status: string; n: number }>(
+        sql`select status, count(*)::int as n from ingest_runs group by status order by status`,
+      );
+      expect(runs.find((r) => r.status === 'ok')?.n).toBe(3);
+      // A day given up on was given up only after every retry, whatever broke: never on the first broken body.
+      const failed = await database.rows<{ error: string }>(sql`select error from ingest_runs where status = 'failed'`);
+      for (const { error } of failed) expect(error).toMatch(/after \d+ attempts$/);
+    } finally {
+      await faulty.stop();
+    }
   });
 
   it('refreshes the open day and the latest closed day on schedule, skipping a closed day already final', async () => {
