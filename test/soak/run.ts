@@ -49,13 +49,19 @@ if (process.argv.includes('--throughput')) {
     `\nthroughput: 1 process ${one.perSecond.toFixed(1)} messages/s, ${three.processes} processes ${three.perSecond.toFixed(1)} messages/s, ratio ${(three.perSecond / one.perSecond).toFixed(2)}; ` +
       `channels per process (${three.processes}): ${three.channelsPerProcess.join(', ')}\n`,
   );
-  const bad = runs.some(
-    (r) =>
-      !r.settled ||
-      r.slack.duplicates + r.discord.duplicates + r.slack.lost + r.discord.lost > 0 ||
-      r.channelsPerProcess.some((c) => c === 0),
-  );
-  process.exit(bad ? 1 : 0);
+  const problems = runs.flatMap((r) => [
+    ...(r.settled ? [] : [`${r.processes} process(es): the batch did not settle`]),
+    ...(r.slack.duplicates + r.discord.duplicates + r.slack.lost + r.discord.lost > 0
+      ? [`${r.processes} process(es): duplicates or lost parts`]
+      : []),
+    ...(r.channelsPerProcess.some((c) => c === 0)
+      ? [
+          `${r.processes} process(es): a process posted nothing (the batch was not shared; more channels than SOAK_CLAIM_SLICE × processes are needed)`,
+        ]
+      : []),
+  ]);
+  for (const problem of problems) process.stdout.write(`FAILED: ${problem}\n`);
+  process.exit(problems.length > 0 ? 1 : 0);
 }
 const options: SoakOptions = {
   ...DEFAULT_SOAK,

@@ -12,7 +12,6 @@
  * and the archive holds the fixture days; the archive is then checked against the fixture's records (every paper
  * once, on its day, in its place, with its title, abstract, authors and upvotes), not against the ingest's counts.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import type { Installation } from '@slack/bolt';
 import { sql } from 'drizzle-orm';
 import { renderMessage as renderDiscord } from '../../adapters/discord/render.js';
@@ -32,6 +31,7 @@ import { FakeSlack, SLACK_SCOPES } from '../support/fake-slack.js';
 import { listsOn } from '../support/fixtures.js';
 import { prng } from '../support/prng.js';
 import { childEnv } from '../support/spawn.js';
+import { startWorker, type WorkerProcess } from './worker-process.js';
 
 export interface SoakOptions {
   /** A Postgres server (the soak creates and drops its own database there). */
@@ -258,11 +258,7 @@ function install(teamId: string): Installation<'v2', false> {
   };
 }
 
-interface Worker {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly done: Promise<{ sent: number } | undefined>;
-}
+type Worker = WorkerProcess;
 
 async function runTrial(
   database: Database,
@@ -347,32 +343,7 @@ async function runTrial(
     INGEST_MS: '1000',
   });
   let seq = 0;
-  const start = (): Worker => {
-    const name = `w${t}.${++seq}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/soak/worker.ts'], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      env: { ...env, WORKER: name },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const done = new Promise<{ sent: number } | undefined>((resolve) =>
-      child.on('close', (code, signal) => {
-        // SIGTERM before its handler was installed (still starting) is a clean stop too.
-        if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
-          options.log(`  ${name} exited ${code ?? signal}: ${err.slice(-800)}`);
-        const line = out.trim().split('\n').at(-1);
-        try {
-          resolve(line ? (JSON.parse(line) as { sent: number }) : undefined);
-        } catch {
-          resolve(undefined);
-        }
-      }),
-    );
-    return { name, child, done };
-  };
+  const start = (): Worker => startWorker(`w${t}.${++seq}`, env, options.log);
   const workers: Worker[] = Array.from({ length: options.workers }, start);
   const all: Worker[] = [...workers];
 

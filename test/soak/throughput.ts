@@ -6,7 +6,6 @@
  * workspace cap; Discord: 50 requests/s per bot and the per-channel bucket), so what several processes can add is
  * posting to more channels at once. Messages are counted at the fakes, with duplicates and losses.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { createDatabase, type Database } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
@@ -29,6 +28,7 @@ import {
   team,
   VIRTUAL_START,
 } from './soak.js';
+import { startWorker } from './worker-process.js';
 
 export interface ThroughputOptions {
   readonly serverUrl: string;
@@ -139,7 +139,7 @@ async function timeBatch(
     CLAIM_SLICE: String(options.claimSlice),
     WAIT_FOR_GO: '1',
   });
-  const workers = Array.from({ length: n }, (_, i) => start(`tp${n}.${i + 1}`, env, options.log));
+  const workers = Array.from({ length: n }, (_, i) => startWorker(`tp${n}.${i + 1}`, env, options.log));
   await Promise.all(workers.map((w) => w.ready));
   const go = performance.now();
   const parentCpu = process.cpuUsage();
@@ -193,42 +193,4 @@ async function timeBatch(
     cpuSeconds: reports.reduce((s, r) => s + (r?.cpuSeconds ?? 0), 0),
     fakesCpuSeconds: (fakesCpu.user + fakesCpu.system) / 1e6,
   };
-}
-
-interface Report {
-  sent: number;
-  cpuSeconds: number;
-}
-
-function start(
-  name: string,
-  env: NodeJS.ProcessEnv,
-  log: (line: string) => void,
-): { child: ChildProcess; ready: Promise<void>; done: Promise<Report | undefined> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/soak/worker.ts'], {
-    cwd: new URL('../..', import.meta.url).pathname,
-    env: { ...env, WORKER: name },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.includes('ready\n')) markReady();
-  });
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const done = new Promise<Report | undefined>((resolve) =>
-    child.on('close', (code, signal) => {
-      markReady();
-      if (code !== 0 && signal !== 'SIGTERM') log(`  ${name} exited ${code ?? signal}: ${err.slice(-800)}`);
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as Report);
-      } catch {
-        resolve(undefined);
-      }
-    }),
-  );
-  return { child, ready, done };
 }
