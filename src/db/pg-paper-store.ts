@@ -212,8 +212,8 @@ export class PgPaperStore implements PaperStore {
     // "Similar papers" signatures: the papers this import brought or changed, and every stale one (migration 0015).
     await this.database.rawTransaction((query) => query('select pp_similar_fill()', []));
     await this.database.rows(sql`select gin_clean_pending_list('papers_search_gin'::regclass)`);
-    await this.database.rows(sql`select gin_clean_pending_list('paper_signatures_terms'::regclass)`);
     await this.database.rows(sql`analyze papers`);
+    await this.database.rows(sql`analyze signature_postings`);
     await this.database.rows(sql`analyze daily_entries`);
   }
 

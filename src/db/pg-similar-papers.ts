@@ -5,9 +5,17 @@ import { textArray, toPaper } from './pg-paper-store.js';
 
 /** How many of the paper's signature terms (its most distinctive by tf-idf) make the candidate query. */
 export const SIMILAR_TERMS = 12;
-/** A term this rare (or rarer: in at most RARE_DF_MIN papers) makes a candidate on its own; others come in pairs. */
+/**
+ * Postings read per query term, heaviest first (a champion list): a term held by fewer papers is read whole, so on
+ * a small archive every paper sharing a term is a candidate; at a million papers a common term costs K rows, not
+ * the 50,000–200,000 papers that hold it.
+ */
+export const POSTINGS_PER_TERM = 400;
+/** A paper sharing one term only is similar when that term is this rare (in at most RARE_DF_MIN papers or this share). */
 const RARE_DF_SHARE = 0.002;
 const RARE_DF_MIN = 10;
+/** Candidates (best by the postings read) scored again from their whole signatures. */
+const RESCORED = 200;
 /** Candidates read past the first `limit` to leave out exact-title duplicates. */
 const TITLE_SLACK = 20;
 
@@ -20,9 +28,10 @@ const SELECT_PAPER = sql.raw(
  * tf-idf (best field: title 3, AI keywords 2, AI summary 1.5, abstract 1; × (1 + ln(occurrences)) × idf from
  * `term_df`), weights scaled to unit length, kept by triggers at import.
  * 1. the source paper's first SIMILAR_TERMS signature terms;
- * 2. candidates from the GIN index on the signatures: papers whose signature holds any two of them, or one rare term;
- * 3. each candidate scored from the two signatures alone: the cosine of the shared terms' weights (0–1), its shared
- *    terms ordered by their weight in the source.
+ * 2. for each, the POSTINGS_PER_TERM papers in which it weighs most (`signature_postings`, migration 0016); the
+ *    RESCORED best of them by the weights read;
+ * 3. each of those scored from the two signatures: the cosine of the shared terms' weights (0–1), its shared terms
+ *    ordered by their weight in the source; a paper sharing one term only is left out unless that term is rare.
  */
 export class PgSimilarPapers implements SimilarPapers {
   private readonly database: Database;
@@ -31,13 +40,9 @@ export class PgSimilarPapers implements SimilarPapers {
   }
 
   async similar(paperId: string, limit: number): Promise<SimilarResult | undefined> {
-    const [sourceRow] = await this.database.rows<
-      Record<string, unknown> & { terms: string[] | null; weights: number[] | null; dfs: number[] | null; n: number }
-    >(
-      sql`select ${SELECT_PAPER}, s.terms, s.weights,
-            array(select coalesce((select df from term_df d where d.term = t), 0) from unnest(s.terms[1:${SIMILAR_TERMS}]) t) as dfs,
-            coalesce((select df from term_df where term = ''), 0) as n
-          from papers p left join paper_signatures s on s.paper_id = p.id where p.id = ${paperId}`,
+    const [sourceRow] = await this.database.rows<Record<string, unknown> & { terms: string[] | null }>(
+      sql`select ${SELECT_PAPER}, s.terms from papers p left join paper_signatures s on s.paper_id = p.id
+          where p.id = ${paperId}`,
     );
     if (!sourceRow) return undefined;
     const source = toPaper(sourceRow as never);
@@ -46,29 +51,36 @@ export class PgSimilarPapers implements SimilarPapers {
       await this.database.rows(sql`select pp_similar_sign(array[${paperId}]::text[])`);
       return this.similar(paperId, limit);
     }
-    const terms = sourceRow.terms.slice(0, SIMILAR_TERMS);
-    if (terms.length === 0) return { source, hits: [] };
-    const n = Number(sourceRow.n);
-    const dfs = (sourceRow.dfs ?? []).map(Number);
-    const rare = terms.filter((_, i) => dfs[i]! <= Math.max(RARE_DF_MIN, n * RARE_DF_SHARE) || terms.length === 1);
-    const pairs: string[][] = [];
-    for (let i = 0; i < terms.length; i++)
-      for (let j = i + 1; j < terms.length; j++) pairs.push([terms[i]!, terms[j]!]);
-    const clauses = [
-      ...(rare.length > 0 ? [sql`c.terms && ${textArray(rare)}::text[]`] : []),
-      ...pairs.map((pair) => sql`c.terms @> ${textArray(pair)}::text[]`),
-    ];
+    if (sourceRow.terms.length === 0) return { source, hits: [] };
     const rows = await this.database.rows<Record<string, unknown> & { score: number; shared: string[] }>(sql`
       with src as materialized (
         select s.terms, s.weights, lower(pp_unaccent(p.title)) as title
         from paper_signatures s join papers p on p.id = s.paper_id where s.paper_id = ${paperId}
       ),
-      q as (select x.t, x.w from src, unnest(src.terms[1:${SIMILAR_TERMS}], src.weights[1:${SIMILAR_TERMS}]) as x(t, w)),
+      q as materialized (
+        select x.t, x.w,
+          coalesce(d.df, 0) <= greatest(${RARE_DF_MIN}::int, ${RARE_DF_SHARE}::float8 * (select df from term_df where term = ''))
+            or cardinality(src.terms) = 1 as rare
+        from src, unnest(src.terms[1:${SIMILAR_TERMS}], src.weights[1:${SIMILAR_TERMS}]) as x(t, w)
+          left join term_df d on d.term = x.t
+      ),
+      candidates as materialized (
+        select c.paper_id
+        from q cross join lateral (
+          select sp.paper_id, sp.weight from signature_postings sp
+          where sp.term = q.t order by sp.weight desc, sp.paper_id limit ${POSTINGS_PER_TERM}
+        ) c
+        where c.paper_id <> ${paperId}
+        group by c.paper_id
+        order by sum(q.w * c.weight) desc, c.paper_id
+        limit ${RESCORED}
+      ),
       scored as materialized (
         select c.paper_id as id, sum(q.w * x.w) as score, array_agg(x.t order by q.w desc, x.t) as shared
-        from paper_signatures c, unnest(c.terms, c.weights) as x(t, w) join q on q.t = x.t
-        where (${sql.join(clauses, sql` or `)}) and c.paper_id <> ${paperId}
+        from candidates c join paper_signatures s on s.paper_id = c.paper_id,
+          unnest(s.terms, s.weights) as x(t, w) join q on q.t = x.t
         group by c.paper_id
+        having count(*) >= 2 or bool_or(q.rare)
       ),
       page as (select * from scored order by score desc, id limit ${limit + TITLE_SLACK})
       select ${SELECT_PAPER}, least(s.score, 1)::float8 as score, s.shared

@@ -380,8 +380,7 @@ export const termDf = pgTable('term_df', {
 /**
  * "Similar papers": each paper's signature, its top SIGNATURE_TERMS distinctive lexemes by tf-idf (most distinctive
  * first) with their weights scaled to unit length, and the archive size (`docs`) its idf was computed at. Kept by
- * statement triggers on papers and refreshed when stale (migration 0015); a GIN index on `terms` gives candidates
- * (its pending list kept small, 256 kB: PGlite has no autovacuum to merge it, and every query reads it).
+ * statement triggers on papers and refreshed when stale (migration 0015). Candidates come from `signature_postings`.
  */
 export const paperSignatures = pgTable(
   'paper_signatures',
@@ -393,8 +392,20 @@ export const paperSignatures = pgTable(
     weights: real('weights').array().notNull(),
     docs: integer('docs').notNull(),
   },
-  (t) => [
-    index('paper_signatures_terms').using('gin', t.terms).with({ gin_pending_list_limit: 256 }),
-    index('paper_signatures_docs').on(t.docs),
-  ],
+  (t) => [index('paper_signatures_docs').on(t.docs)],
+);
+
+/**
+ * The signatures turned inside out (migration 0016): one row per (term, paper) with the term's weight in the paper,
+ * ordered by weight within a term, so "similar" reads only the heaviest papers of each term (champion lists). Kept
+ * from `paper_signatures` by its statement triggers.
+ */
+export const signaturePostings = pgTable(
+  'signature_postings',
+  {
+    term: text('term').notNull(),
+    weight: real('weight').notNull(),
+    paperId: text('paper_id').notNull(),
+  },
+  (t) => [uniqueIndex('signature_postings_term_weight').on(t.term, t.weight.desc().nullsFirst(), t.paperId)],
 );

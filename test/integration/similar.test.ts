@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreServices } from '../../src/commands/definition.js';
+import { POSTINGS_PER_TERM } from '../../src/db/pg-similar-papers.js';
 import type { CommandDispatcher } from '../../src/ports/commands.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { drivers, type TestDatabase } from '../support/databases.js';
@@ -194,5 +195,62 @@ describe.each(drivers)('similar papers on $name', (driver) => {
     expect(ids).toContain('9901.00087');
     await services.ingest.recordImport('bulk2', { fetched: 2, skipped: 0, inserted: 2, updated: 0, unchanged: 0 });
     expect(await signed('2601.00305')).toBe(1);
+  });
+
+  /** Every signature term as a posting with the same weight, and no other posting (migration 0016's triggers). */
+  const postingsMatchSignatures = async () => {
+    const [row] = await database.rows<{ missing: number; extra: number; total: number }>(sql`
+      with expected as (
+        select x.t as term, x.w as weight, s.paper_id from paper_signatures s, unnest(s.terms, s.weights) as x(t, w)
+      )
+      select (select count(*) from (select * from expected except select term, weight, paper_id from signature_postings) m)::int as missing,
+        (select count(*) from (select term, weight, paper_id from signature_postings except select * from expected) e)::int as extra,
+        (select count(*) from signature_postings)::int as total`);
+    return { missing: Number(row!.missing), extra: Number(row!.extra), total: Number(row!.total) };
+  };
+
+  it('keeps the postings equal to the signatures through inserts, re-signing, bulk updates and deletes', async () => {
+    expect(await postingsMatchSignatures()).toMatchObject({ missing: 0, extra: 0 });
+    expect((await postingsMatchSignatures()).total).toBeGreaterThan(20 * 215);
+    // Re-signed (an update of every signature), a bulk import's changed paper (its signature deleted), a paper gone.
+    await database.rows(sql`update paper_signatures set docs = 1`);
+    await services.ingest.importRecords([structuredClone(sample()[0]!)], 'resign');
+    const changed = structuredClone(sample().find((r) => (r.paper as { id: string }).id === '9901.00087')!);
+    (changed.paper as { summary: string }).summary = 'Grokking of zebras, rewritten.';
+    await services.ingest.importRecords([changed], 'bulk3', { bulk: true });
+    expect(await postingsMatchSignatures()).toMatchObject({ missing: 0, extra: 0 });
+    await services.ingest.recordImport('bulk3', { fetched: 1, skipped: 0, inserted: 0, updated: 1, unchanged: 0 });
+    await database.rows(sql`delete from papers where id = '9901.00122'`);
+    expect(await postingsMatchSignatures()).toMatchObject({ missing: 0, extra: 0 });
+    const [gone] = await database.rows<{ n: number }>(
+      sql`select count(*)::int as n from signature_postings where paper_id = '9901.00122'`,
+    );
+    expect(Number(gone!.n)).toBe(0);
+  });
+
+  it('a term held by more papers than a champion list still finds the paper that shares the most with the source', async () => {
+    const record = (id: string, title: string, summary: string) => {
+      const r = structuredClone(sample().find((x) => (x.paper as { id: string }).id === '9901.00001')!);
+      Object.assign(r.paper as object, { id, title, summary, ai_summary: undefined, ai_keywords: undefined });
+      Object.assign(r as object, { title, summary });
+      return r;
+    };
+    // 450 papers (more than POSTINGS_PER_TERM) hold "okapi"; one of them also shares the source's rarer words.
+    const crowd = Array.from({ length: 450 }, (_, i) =>
+      record(`2602.${String(i).padStart(5, '0')}`, `Okapi study ${i}`, `Okapi okapi baseline number ${i} of many.`),
+    );
+    await services.ingest.importRecords(crowd, 'crowd');
+    await services.ingest.importRecords(
+      [
+        record('2603.00001', 'Okapi gazelles and wildebeests', 'Okapi herds of gazelles and wildebeests migrate.'),
+        record('2603.00002', 'Okapi gazelles, wildebeests', 'Okapi, gazelles and wildebeests share a savanna.'),
+      ],
+      'pair',
+    );
+    const [df] = await database.rows<{ df: number }>(sql`select df from term_df where term = 'okapi'`);
+    expect(Number(df!.df)).toBeGreaterThan(POSTINGS_PER_TERM);
+    const result = (await services.similar.similar('2603.00001', 5))!;
+    expect(result.hits[0]!.paper.id).toBe('2603.00002');
+    expect(result.hits[0]!.sharedTerms).toEqual(expect.arrayContaining(['gazelles', 'wildebeests']));
   });
 });
