@@ -11,18 +11,19 @@ CREATE TABLE "signature_postings" (
 );
 --> statement-breakpoint
 INSERT INTO "signature_postings" ("term", "weight", "paper_id")
-  SELECT x.t, x.w, s.paper_id FROM paper_signatures s, unnest(s.terms, s.weights) AS x(t, w);
+  SELECT x.t, x.w, s.paper_id FROM paper_signatures s, unnest(s.terms, s.weights) AS x(t, w) WHERE x.w > 0;
 --> statement-breakpoint
 CREATE UNIQUE INDEX "signature_postings_term_weight" ON "signature_postings" USING btree ("term", "weight" DESC NULLS FIRST, "paper_id");
 --> statement-breakpoint
--- Postings follow paper_signatures, whichever statement changes it (the signing functions of 0015, the bulk
+-- A term of weight 0 or NULL (idf 0: the term is in every paper of a tiny archive) adds nothing to a score and
+-- has no posting. Postings follow paper_signatures, whichever statement changes it (the signing functions of 0015, the bulk
 -- import's delete, the cascade when a paper is deleted). An old posting is found by its whole key (term, weight,
 -- paper), so the nested loop over the index is forced: the planner knows nothing of a transition table's size and
 -- a hash join would read every posting.
 CREATE OR REPLACE FUNCTION public.pp_postings_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO signature_postings (term, weight, paper_id)
-    SELECT x.t, x.w, n.paper_id FROM pp_new_sigs n, unnest(n.terms, n.weights) AS x(t, w);
+    SELECT x.t, x.w, n.paper_id FROM pp_new_sigs n, unnest(n.terms, n.weights) AS x(t, w) WHERE x.w > 0;
   RETURN NULL;
 END $$;--> statement-breakpoint
 CREATE OR REPLACE FUNCTION public.pp_postings_on_delete() RETURNS trigger LANGUAGE plpgsql
@@ -38,7 +39,7 @@ BEGIN
   DELETE FROM signature_postings sp USING pp_old_sigs o, unnest(o.terms, o.weights) AS x(t, w)
     WHERE sp.term = x.t AND sp.weight = x.w AND sp.paper_id = o.paper_id;
   INSERT INTO signature_postings (term, weight, paper_id)
-    SELECT x.t, x.w, n.paper_id FROM pp_new_sigs n, unnest(n.terms, n.weights) AS x(t, w);
+    SELECT x.t, x.w, n.paper_id FROM pp_new_sigs n, unnest(n.terms, n.weights) AS x(t, w) WHERE x.w > 0;
   RETURN NULL;
 END $$;--> statement-breakpoint
 CREATE TRIGGER "paper_signatures_postings_insert" AFTER INSERT ON "paper_signatures" REFERENCING NEW TABLE AS pp_new_sigs
