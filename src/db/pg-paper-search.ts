@@ -144,8 +144,11 @@ export class PgPaperSearch implements PaperSearch {
     const nowIso = now.toISOString();
     // One subquery per band of rank_prior, highest band first, under one LIMIT: Postgres's Append runs them in
     // order and only as far as needed, so a common term stops in the top band and a rare one reads every band
-    // (its matches are few). Either way the candidates are exactly the top matches by prior.
-    const bands = (await this.priorBands()).map(
+    // (its matches are few). Either way the candidates are exactly the top matches by prior. An `author:` or `org:`
+    // facet bounds the matches (an author's papers), so it takes one band: with bands, the planner ANDed the facet's
+    // bitmap with a bitmap of the band's rank_prior range (250,000 rows at 1M papers, ~30 ms) to save a few hundred
+    // heap rows.
+    const bands = (hasFacets(q) ? [{}] : await this.priorBands()).map(
       (band) => sql`(select id, rank_prior from papers
         where search @@ ${candidateQuery} ${filters(q, exclude)} ${bandRange(band)}
         order by rank_prior desc nulls last
