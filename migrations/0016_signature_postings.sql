@@ -15,39 +15,30 @@ INSERT INTO "signature_postings" ("term", "weight", "paper_id")
 --> statement-breakpoint
 CREATE UNIQUE INDEX "signature_postings_term_weight" ON "signature_postings" USING btree ("term", "weight" DESC NULLS FIRST, "paper_id");
 --> statement-breakpoint
--- A term of weight 0 or NULL (idf 0: the term is in every paper of a tiny archive) adds nothing to a score and
--- has no posting. Postings follow paper_signatures, whichever statement changes it (the signing functions of 0015, the bulk
--- import's delete, the cascade when a paper is deleted). An old posting is found by its whole key (term, weight,
--- paper), so the nested loop over the index is forced: the planner knows nothing of a transition table's size and
--- a hash join would read every posting.
-CREATE OR REPLACE FUNCTION public.pp_postings_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO signature_postings (term, weight, paper_id)
-    SELECT x.t, x.w, n.paper_id FROM pp_new_sigs n, unnest(n.terms, n.weights) AS x(t, w) WHERE x.w > 0;
-  RETURN NULL;
-END $$;--> statement-breakpoint
-CREATE OR REPLACE FUNCTION public.pp_postings_on_delete() RETURNS trigger LANGUAGE plpgsql
+-- Postings follow paper_signatures, whichever statement changes it (the signing functions of 0015, the bulk
+-- import's delete, the cascade when a paper is deleted): one function for the three statement triggers. A term of
+-- weight 0 or NULL (idf 0: the term is in every paper of a tiny archive) adds nothing to a score and has no posting.
+-- An old posting is found by its whole key (term, weight, paper), so the nested loop over the index is forced: the
+-- planner knows nothing of a transition table's size, and a hash join would read every posting.
+CREATE OR REPLACE FUNCTION public.pp_postings_follow() RETURNS trigger LANGUAGE plpgsql
   SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $$
 BEGIN
-  DELETE FROM signature_postings sp USING pp_old_sigs o, unnest(o.terms, o.weights) AS x(t, w)
-    WHERE sp.term = x.t AND sp.weight = x.w AND sp.paper_id = o.paper_id;
-  RETURN NULL;
-END $$;--> statement-breakpoint
-CREATE OR REPLACE FUNCTION public.pp_postings_on_update() RETURNS trigger LANGUAGE plpgsql
-  SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $$
-BEGIN
-  DELETE FROM signature_postings sp USING pp_old_sigs o, unnest(o.terms, o.weights) AS x(t, w)
-    WHERE sp.term = x.t AND sp.weight = x.w AND sp.paper_id = o.paper_id;
-  INSERT INTO signature_postings (term, weight, paper_id)
-    SELECT x.t, x.w, n.paper_id FROM pp_new_sigs n, unnest(n.terms, n.weights) AS x(t, w) WHERE x.w > 0;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    DELETE FROM signature_postings sp USING pp_old_sigs o, unnest(o.terms, o.weights) AS x(t, w)
+      WHERE sp.term = x.t AND sp.weight = x.w AND sp.paper_id = o.paper_id;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO signature_postings (term, weight, paper_id)
+      SELECT x.t, x.w, n.paper_id FROM pp_new_sigs n, unnest(n.terms, n.weights) AS x(t, w) WHERE x.w > 0;
+  END IF;
   RETURN NULL;
 END $$;--> statement-breakpoint
 CREATE TRIGGER "paper_signatures_postings_insert" AFTER INSERT ON "paper_signatures" REFERENCING NEW TABLE AS pp_new_sigs
-  FOR EACH STATEMENT EXECUTE FUNCTION public.pp_postings_on_insert();--> statement-breakpoint
+  FOR EACH STATEMENT EXECUTE FUNCTION public.pp_postings_follow();--> statement-breakpoint
 CREATE TRIGGER "paper_signatures_postings_update" AFTER UPDATE ON "paper_signatures" REFERENCING OLD TABLE AS pp_old_sigs NEW TABLE AS pp_new_sigs
-  FOR EACH STATEMENT EXECUTE FUNCTION public.pp_postings_on_update();--> statement-breakpoint
+  FOR EACH STATEMENT EXECUTE FUNCTION public.pp_postings_follow();--> statement-breakpoint
 CREATE TRIGGER "paper_signatures_postings_delete" AFTER DELETE ON "paper_signatures" REFERENCING OLD TABLE AS pp_old_sigs
-  FOR EACH STATEMENT EXECUTE FUNCTION public.pp_postings_on_delete();--> statement-breakpoint
+  FOR EACH STATEMENT EXECUTE FUNCTION public.pp_postings_follow();--> statement-breakpoint
 -- Candidates now come from the postings: the GIN index on the signatures' terms is not read any more.
 DROP INDEX IF EXISTS "paper_signatures_terms";--> statement-breakpoint
 ANALYZE "signature_postings";

@@ -18,6 +18,14 @@ const JUDGED: readonly (readonly [string, string, string])[] = [
   ['grokking', '9901.00087', '9901.00122'],
 ];
 
+/** A sample record (9901.00001's shape) with its own id, title and summary, and no AI summary or keywords. */
+function record(id: string, title: string, summary: string) {
+  const r = structuredClone(sample().find((x) => (x.paper as { id: string }).id === '9901.00001')!);
+  Object.assign(r.paper as object, { id, title, summary, ai_summary: undefined, ai_keywords: undefined });
+  Object.assign(r as object, { title, summary });
+  return r;
+}
+
 describe.each(drivers)('similar papers on $name', (driver) => {
   let database: TestDatabase;
   let services: CoreServices;
@@ -138,12 +146,6 @@ describe.each(drivers)('similar papers on $name', (driver) => {
     expect(forged.message.text).toContain('That button is not one of mine any more');
   });
   it('a paper imported later is found, even by a word no paper had before (its signature is refreshed)', async () => {
-    const record = (id: string, title: string, summary: string) => {
-      const r = structuredClone(sample().find((x) => (x.paper as { id: string }).id === '9901.00001')!);
-      Object.assign(r.paper as object, { id, title, summary, ai_summary: undefined, ai_keywords: undefined });
-      Object.assign(r as object, { title, summary });
-      return r;
-    };
     await services.ingest.importRecords(
       [
         record(
@@ -230,12 +232,6 @@ describe.each(drivers)('similar papers on $name', (driver) => {
   });
 
   it('a term held by more papers than a champion list still finds the paper that shares the most with the source', async () => {
-    const record = (id: string, title: string, summary: string) => {
-      const r = structuredClone(sample().find((x) => (x.paper as { id: string }).id === '9901.00001')!);
-      Object.assign(r.paper as object, { id, title, summary, ai_summary: undefined, ai_keywords: undefined });
-      Object.assign(r as object, { title, summary });
-      return r;
-    };
     // 150 papers hold "okapi", more than the champion lists of 100 this test reads (the product reads
     // POSTINGS_PER_TERM); one other paper also shares the source's rarer words.
     const crowd = Array.from({ length: 150 }, (_, i) =>
