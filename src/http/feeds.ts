@@ -9,12 +9,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app.js';
 import { BotError, UserError } from '../errors.js';
-import { FEED_PLATFORM, type FeedDocument, FeedSource } from '../feeds/feed-source.js';
+import { FEED_PLATFORM, type FeedDocument, FeedSource, type FeedSourceDeps } from '../feeds/feed-source.js';
 import type { FeedFormat } from '../feeds/links.js';
 import { CONTENT_TYPES, renderFeed } from '../feeds/render.js';
 import type { Logger } from '../logger.js';
+import type { CommandDispatcher } from '../ports/commands.js';
+import type { ChatPlatform } from '../ports/platform.js';
 import type { HttpRoute } from './route.js';
 
 export interface FeedRoutesOptions {
@@ -28,8 +29,16 @@ export interface FeedRoutesOptions {
   readonly maxAgeSeconds?: number | undefined;
 }
 
+/** What the routes read of the core (the App satisfies it; named here so that the app and its routes import one way). */
+export interface FeedCore {
+  readonly services: FeedSourceDeps['services'];
+  readonly config: { readonly publicUrl: string | undefined };
+  readonly log: Logger;
+  dispatcher(platforms: readonly Pick<ChatPlatform, 'name' | 'traits'>[]): CommandDispatcher;
+}
+
 export interface FeedRoutesDeps {
-  readonly app: Pick<App, 'services' | 'dispatcher' | 'config' | 'log'>;
+  readonly app: FeedCore;
   readonly options?: FeedRoutesOptions | undefined;
 }
 
