@@ -43,6 +43,10 @@ export class PgSimilarPapers implements SimilarPapers {
   }
 
   async similar(paperId: string, limit: number): Promise<SimilarResult | undefined> {
+    return this.similarOnce(paperId, limit, true);
+  }
+
+  private async similarOnce(paperId: string, limit: number, maySign: boolean): Promise<SimilarResult | undefined> {
     const [sourceRow] = await this.database.rows<Record<string, unknown> & { terms: string[] | null }>(
       sql`select ${SELECT_PAPER}, s.terms from papers p left join paper_signatures s on s.paper_id = p.id
           where p.id = ${paperId}`,
@@ -50,9 +54,11 @@ export class PgSimilarPapers implements SimilarPapers {
     if (!sourceRow) return undefined;
     const source = toPaper(sourceRow as never);
     if (!sourceRow.terms) {
-      // Stored by a bulk import whose end (pp_similar_fill) has not run yet: sign it now.
+      // Stored by a bulk import whose end (pp_similar_fill) has not run yet: sign it now, once (a signature that is
+      // still missing after that answers "nothing similar" rather than asking again).
+      if (!maySign) return { source, hits: [] };
       await this.database.rows(sql`select pp_similar_sign(array[${paperId}]::text[])`);
-      return this.similar(paperId, limit);
+      return this.similarOnce(paperId, limit, false);
     }
     if (sourceRow.terms.length === 0) return { source, hits: [] };
     const rows = await this.database.rows<Record<string, unknown> & { score: number; shared: string[] }>(sql`

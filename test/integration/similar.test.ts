@@ -199,6 +199,26 @@ describe.each(drivers)('similar papers on $name', (driver) => {
     expect(await signed('2601.00305')).toBe(1);
   });
 
+  it('a paper whose signature cannot be made answers "nothing similar" once, without asking again', async () => {
+    const [saved] = await database.rows<{ def: string }>(
+      sql`select pg_get_functiondef('pp_similar_sign(text[])'::regprocedure) as def`,
+    );
+    const copy = structuredClone(sample().find((r) => (r.paper as { id: string }).id === '9901.00122')!);
+    (copy.paper as { id: string }).id = '2601.00306';
+    (copy.paper as { title: string }).title = 'Grokking, lazy and rich, unsigned';
+    await services.ingest.importRecords([copy], 'bulk3', { bulk: true });
+    await database.rows(sql`create or replace function pp_similar_sign(ids text[]) returns void language sql as 'select'`);
+    try {
+      const result = await services.similar.similar('2601.00306', 5);
+      expect(result!.source.id).toBe('2601.00306');
+      expect(result!.hits).toEqual([]);
+    } finally {
+      await database.rows(sql.raw(saved!.def));
+    }
+    await services.ingest.recordImport('bulk3', { fetched: 1, skipped: 0, inserted: 1, updated: 0, unchanged: 0 });
+    expect((await services.similar.similar('2601.00306', 5))!.hits.map((h) => h.paper.id)).toContain('9901.00087');
+  });
+
   /** Every signature term of weight > 0 as a posting with that weight, and no other posting (migration 0016). */
   const postingsMatchSignatures = async () => {
     const [row] = await database.rows<{ missing: number; extra: number; total: number }>(sql`
