@@ -17,7 +17,8 @@ import { testApp, testCore } from '../support/services.js';
 /** Posts every part of a digest (one per paper), each after `gate()` resolves; records every post. */
 class GatedPlatform implements ChatPlatform {
   readonly name: PlatformName = 'console';
-  readonly traits = RECORDING_TRAITS;
+  /** Addresses `w<n>/<channel>` are grouped by workspace for rate limits, as Slack's are. */
+  readonly traits = { ...RECORDING_TRAITS, groupOf: (address: string) => address.split('/')[0]! };
   readonly posts: { channel: string; part: number; by: string }[] = [];
   /** Channels whose postDigest has started. */
   readonly started: string[] = [];
@@ -54,7 +55,7 @@ describe.each(drivers)('claiming in slices on $name', (driver) => {
     database = undefined;
   });
 
-  async function setup(channels: number, size = 1) {
+  async function setup(channels: number, size = 1, address = (i: number) => `c${i}`) {
     database = await driver.open();
     const clock = new FixedClock('2026-11-15T12:00:00Z');
     const paper = testApp(database, { clock });
@@ -62,7 +63,7 @@ describe.each(drivers)('claiming in slices on $name', (driver) => {
     const setupCore = testCore(paper, []);
     for (let i = 0; i < channels; i++)
       await setupCore.services.channels.update(
-        { platform: 'console', address: `c${i}` },
+        { platform: 'console', address: address(i) },
         { digestEnabled: true, size },
         clock.now(),
       );
@@ -102,6 +103,26 @@ describe.each(drivers)('claiming in slices on $name', (driver) => {
     expect(perChannel.size).toBe(40);
     expect([...perChannel.values()].every((n) => n === 1)).toBe(true);
     expect(a.posts).toHaveLength(0);
+  });
+
+  it('takes the due channels round-robin across workspaces, slice after slice, so none is left with the queue', async () => {
+    // 3 workspaces of 20 channels, created workspace by workspace (as installations arrive).
+    const { paper } = await setup(60, 1, (i) => `w${Math.floor(i / 20)}/c${i}`);
+    const platform = new GatedPlatform('a');
+    await testCore(paper, [platform], { concurrency: 1, claimSlice: 4 }).delivery.reconcile();
+    const workspaces = platform.posts.map((p) => p.channel.split(':')[1]!.split('/')[0]!);
+    expect(workspaces).toHaveLength(60);
+    // At every point of the pass each workspace has had its share, give or take a slice's rounding (a random order
+    // drifts apart by several).
+    const counts = new Map<string, number>([
+      ['w0', 0],
+      ['w1', 0],
+      ['w2', 0],
+    ]);
+    for (const w of workspaces) {
+      counts.set(w, counts.get(w)! + 1);
+      expect(Math.max(...counts.values()) - Math.min(...counts.values())).toBeLessThanOrEqual(2);
+    }
   });
 
   it('a pass that fails part way (the database refuses a claim) still reports what it claimed and posted', async () => {
@@ -150,5 +171,31 @@ describe.each(drivers)('claiming in slices on $name', (driver) => {
     expect(await done).toMatchObject({ sent: 1 });
     expect(slow.posts.map((p) => p.part)).toEqual([0, 1, 2, 3, 4]);
     expect(other.posts).toHaveLength(0);
+  });
+
+  it('a holder that stalls beyond its lease learns it lost the claim before its next part: each part posted once', async () => {
+    const { clock, paper } = await setup(1, 3);
+    const stalled = new GatedPlatform('stalled');
+    const other = new GatedPlatform('other');
+    const coreStalled = testCore(paper, [stalled], { leaseMs: 120_000, heartbeatMs: 3_600_000 });
+    const coreOther = testCore(paper, [other], { leaseMs: 120_000 });
+    let release: () => void = () => {};
+    let parts = 0;
+    // The holder posts its first part, then stops answering (a paused process) before its second.
+    stalled.gate = async () => {
+      if (parts++ === 1) await new Promise<void>((r) => (release = r));
+    };
+    const done = coreStalled.delivery.reconcile();
+    await expect.poll(() => stalled.posts.length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => parts, { timeout: 10_000 }).toBe(2);
+    // Its lease runs out; another process takes the delivery over and posts the parts not recorded.
+    clock.advance(121_000);
+    const meanwhile = await coreOther.delivery.reconcile();
+    expect(meanwhile).toMatchObject({ tookOver: 1, sent: 1 });
+    expect(other.posts.map((p) => p.part)).toEqual([1, 2]);
+    // The stalled holder wakes up: it posts nothing more.
+    release();
+    await done;
+    expect(stalled.posts.map((p) => p.part)).toEqual([0]);
   });
 });
