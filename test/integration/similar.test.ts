@@ -207,7 +207,9 @@ describe.each(drivers)('similar papers on $name', (driver) => {
     (copy.paper as { id: string }).id = '2601.00306';
     (copy.paper as { title: string }).title = 'Grokking, lazy and rich, unsigned';
     await services.ingest.importRecords([copy], 'bulk3', { bulk: true });
-    await database.rows(sql`create or replace function pp_similar_sign(ids text[]) returns void language sql as 'select'`);
+    await database.rows(
+      sql`create or replace function pp_similar_sign(ids text[]) returns void language sql as 'select'`,
+    );
     try {
       const result = await services.similar.similar('2601.00306', 5);
       expect(result!.source.id).toBe('2601.00306');
