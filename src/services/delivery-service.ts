@@ -193,7 +193,10 @@ export class DeliveryService {
           );
           report.claimed += held.length;
           for (const t of batch) this.known.set(t.key.channelPk, t.channel);
-          if (held.length > 0) return this.byGroup(held);
+          // In the slice's order (the ledger returns its rows in key order, i.e. workspace by workspace).
+          const position = new Map(batch.map((t, i) => [deliveryKeyString(t.key), i]));
+          held.sort((a, b) => position.get(deliveryKeyString(a))! - position.get(deliveryKeyString(b))!);
+          if (held.length > 0) return held;
         }
         return [];
       } finally {
@@ -208,14 +211,6 @@ export class DeliveryService {
     }
     if (report.claimed + report.tookOver + report.skippedLate > 0) this.deps.log.info(report, 'digest reconcile done');
     return report;
-  }
-
-  /** Deliveries round-robin across rate-limit groups (see interleaveByGroup). */
-  private byGroup(held: HeldDelivery[]): HeldDelivery[] {
-    return interleaveByGroup(held, (d) => {
-      const c = this.known.get(d.channelPk);
-      return c ? this.groupKey(c) : '';
-    });
   }
 
   /** The rate-limit group of a channel: its platform and, where the platform has them, its workspace or server. */
