@@ -29,8 +29,8 @@ const SELECT_PAPER = sql.raw(
  * tf-idf (best field: title 3, AI keywords 2, AI summary 1.5, abstract 1; × (1 + ln(occurrences)) × idf from
  * `term_df`), weights scaled to unit length, kept by triggers at import.
  * 1. the source paper's first SIMILAR_TERMS signature terms;
- * 2. for each, the POSTINGS_PER_TERM (or `postingsPerTerm`) papers in which it weighs most (`signature_postings`, migration 0016); the
- *    RESCORED best of them by the weights read;
+ * 2. for each, the POSTINGS_PER_TERM (or `postingsPerTerm`) papers in which it weighs most (`signature_postings`,
+ *    migration 0016); the RESCORED best of them by the weights read;
  * 3. each of those scored from the two signatures: the cosine of the shared terms' weights (0–1), its shared terms
  *    ordered by their weight in the source; a paper sharing one term only is left out unless that term is rare.
  */
